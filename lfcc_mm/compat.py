@@ -1,0 +1,196 @@
+"""Compatibility shims that let the OpenMMLab 2.x stack run on today's PyTorch.
+
+Every shim below fixes one named upstream breakage, detects whether it is
+needed, and does nothing where it is not. They are applied once, by
+``import lfcc_mm`` (configs reach it through ``custom_imports``), *before*
+``mmrazor`` is imported for the first time.
+
+Shims:
+
+1. ``torch.ao.quantization.fuser_method_mappings`` lost the public names
+   ``reverse2``, ``reverse3`` and ``reverse_sequential_wrapper2`` (renamed
+   ``_reverse2``/``_reverse3`` and removed, PyTorch 2.0). mmrazor 1.0.0 imports
+   them in ``structures/quantization/backend_config/common_operator_config_utils``.
+2. ``mmrazor.structures.quantization.backend_config.mapping`` builds every
+   quantization ``BackendConfig`` at import time with private torch APIs that
+   no longer exist (``BackendPatternConfig._set_overwrite_output_fake_quantize``),
+   so ``import mmrazor.models`` fails. We pre-register that one module with the
+   same content mmrazor itself uses for old torch (every backend ``None``).
+   Quantization is then unavailable, which nothing in lfcc_mm uses.
+3. PyTorch >= 2.6 loads checkpoints with ``weights_only=True``, which rejects
+   the ``mmengine`` objects stored in every Runner checkpoint (``HistoryBuffer``
+   in ``meta['message_hub']``, numpy scalars). We allow-list exactly those
+   types with ``torch.serialization.add_safe_globals`` instead of turning the
+   safety check off.
+4. CPU-only distributed runs: mmengine's ``init_dist`` calls
+   ``torch.cuda.set_device`` unconditionally and the Runner wraps the model
+   with ``device_ids=[LOCAL_RANK]``. :func:`adapt_cfg_for_device` switches the
+   backend to ``gloo`` and ``device_ids`` to ``None`` when CUDA is absent, and
+   :func:`apply` turns ``torch.cuda.set_device`` into a no-op there.
+"""
+from __future__ import annotations
+
+import sys
+import types
+import warnings
+from typing import Any, Dict, List
+
+import torch
+
+_MAPPING_MODULE = 'mmrazor.structures.quantization.backend_config.mapping'
+_applied: Dict[str, bool] = {}
+
+
+def _shim_fuser_method_mappings() -> bool:
+    """Shim 1: restore the fuser helpers removed from torch.ao (torch >= 2.0).
+
+    Returns:
+        bool: Whether anything was patched.
+    """
+    from torch.ao.quantization import fuser_method_mappings as fmm
+    patched = False
+    if not hasattr(fmm, 'reverse2') and hasattr(fmm, '_reverse2'):
+        fmm.reverse2 = fmm._reverse2
+        patched = True
+    if not hasattr(fmm, 'reverse3') and hasattr(fmm, '_reverse3'):
+        fmm.reverse3 = fmm._reverse3
+        patched = True
+    if not hasattr(fmm, 'reverse_sequential_wrapper2'):
+
+        def reverse_sequential_wrapper2(sequential):
+            """Same as the torch 1.13 helper: build ``sequential(m2, m1)``."""
+
+            def fuser_method(is_qat, m1, m2):
+                return sequential(m2, m1)
+
+            return fuser_method
+
+        fmm.reverse_sequential_wrapper2 = reverse_sequential_wrapper2
+        patched = True
+    return patched
+
+
+def _shim_quantization_mapping() -> bool:
+    """Shim 2: skip mmrazor's import-time quantization BackendConfigs.
+
+    Returns:
+        bool: Whether the stand-in module was registered.
+    """
+    from torch.ao.quantization.backend_config import BackendPatternConfig
+    if hasattr(BackendPatternConfig, '_set_overwrite_output_fake_quantize'):
+        return False  # the torch APIs mmrazor needs are still there
+    if _MAPPING_MODULE in sys.modules:
+        return False  # mmrazor already imported (successfully) earlier
+    mapping = types.ModuleType(_MAPPING_MODULE)
+    mapping.__doc__ = ('Stand-in registered by lfcc_mm.compat: quantization '
+                       'backends are unavailable on this torch version.')
+    mapping.BackendConfigs = dict(
+        academic=None, native=None, tensorrt=None, openvino=None)
+    sys.modules[_MAPPING_MODULE] = mapping
+    return True
+
+
+def mmengine_safe_globals() -> List[Any]:
+    """The non-tensor types that an mmengine Runner writes into checkpoints.
+
+    Returns:
+        list: Classes and functions to allow-list for ``weights_only`` loads.
+    """
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    safe: List[Any] = [HistoryBuffer, np.ndarray, np.dtype]
+    # numpy pickles arrays through ``_reconstruct`` and scalars through
+    # ``scalar``; their module moved from ``numpy.core`` to ``numpy._core``.
+    for mod_name in ('numpy._core.multiarray', 'numpy.core.multiarray'):
+        mod = sys.modules.get(mod_name)
+        if mod is None:
+            try:
+                mod = __import__(mod_name, fromlist=['_reconstruct'])
+            except ImportError:
+                continue
+        safe += [mod._reconstruct, mod.scalar]
+        break
+    # numpy >= 1.25 pickles dtypes as instances of per-type DType classes.
+    safe += [type(np.dtype(t)) for t in (np.float64, np.float32, np.int64,
+                                          np.int32, np.bool_)]
+    return safe
+
+
+def _shim_weights_only_load() -> bool:
+    """Shim 3: allow-list mmengine checkpoint types for torch >= 2.6 loads.
+
+    Returns:
+        bool: Whether types were registered.
+    """
+    add_safe_globals = getattr(torch.serialization, 'add_safe_globals', None)
+    if add_safe_globals is None:
+        return False  # torch < 2.4: torch.load is not weights-only by default
+    add_safe_globals(mmengine_safe_globals())
+    return True
+
+
+def _shim_cuda_set_device() -> bool:
+    """Shim 4a: ``torch.cuda.set_device`` is a no-op on CPU-only machines.
+
+    Returns:
+        bool: Whether it was replaced.
+    """
+    if torch.cuda.is_available():
+        return False
+    if getattr(torch.cuda.set_device, '_lfcc_noop', False):
+        return False
+
+    def set_device(device: Any) -> None:
+        """No CUDA device to select: keep running on the CPU."""
+
+    set_device._lfcc_noop = True  # type: ignore[attr-defined]
+    torch.cuda.set_device = set_device
+    return True
+
+
+def apply() -> Dict[str, bool]:
+    """Apply every shim once; later calls return the first result.
+
+    Also silences mmcv's import-time warning that ``mmcv-lite`` lacks the
+    compiled ``MultiScaleDeformableAttention`` op, which no lfcc_mm path uses.
+
+    Returns:
+        dict: Shim name -> whether it changed anything on this machine.
+    """
+    if not _applied:
+        warnings.filterwarnings(
+            'ignore', message='Fail to import ``MultiScaleDeformableAttention')
+        _applied.update(
+            fuser_method_mappings=_shim_fuser_method_mappings(),
+            quantization_mapping=_shim_quantization_mapping(),
+            weights_only_load=_shim_weights_only_load(),
+            cuda_set_device=_shim_cuda_set_device(),
+        )
+    return dict(_applied)
+
+
+def adapt_cfg_for_device(cfg: Any) -> Any:
+    """Shim 4b: make a config's distributed settings valid without CUDA.
+
+    On a CUDA machine the config is returned unchanged. Without CUDA, the
+    process group uses ``gloo`` and the DDP wrapper gets ``device_ids=None``
+    (CPU modules), so ``tools/dist_train.sh CONFIG 2`` runs two CPU processes.
+
+    Args:
+        cfg (mmengine.Config): The full config, changed in place.
+
+    Returns:
+        mmengine.Config: The same config object.
+    """
+    if torch.cuda.is_available():
+        return cfg
+    env_cfg = cfg.setdefault('env_cfg', {})
+    dist_cfg = env_cfg.setdefault('dist_cfg', {})
+    dist_cfg['backend'] = 'gloo'
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel',
+        broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False))
+    wrapper['device_ids'] = None
+    cfg['model_wrapper_cfg'] = wrapper
+    return cfg

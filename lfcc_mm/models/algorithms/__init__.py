@@ -1,0 +1,3 @@
+from .lfcc import LFCC, TeacherCheckpointError, load_teacher_checkpoint
+
+__all__ = ['LFCC', 'TeacherCheckpointError', 'load_teacher_checkpoint']

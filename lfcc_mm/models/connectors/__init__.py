@@ -1,0 +1,8 @@
+from .layouts import LayoutError, to_nchw
+from .lfcc_connector import LFCCConnector
+from .low_pass import avg_low_pass, dct_low_pass, low_pass
+
+__all__ = [
+    'LFCCConnector', 'LayoutError', 'to_nchw', 'low_pass', 'avg_low_pass',
+    'dct_low_pass'
+]

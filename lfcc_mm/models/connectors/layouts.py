@@ -1,0 +1,110 @@
+"""Feature layouts: turn any recorded intermediate feature into a map.
+
+CNN stages emit ``(B, C, H, W)`` maps; ViT and MLP-Mixer blocks emit token
+sequences ``(B, N, C)`` (ViT with leading cls/dist tokens); mmpretrain's
+``MlpMixer`` backbone emits ``(B, C, N)``; Swin stages emit a
+``(tokens, (H, W))`` tuple. Everything downstream of this file (the low-pass
+filters, the analysis tools) works on ``(B, C, H, W)`` only, so this is the one
+place that knows about architectures.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional, Sequence, Tuple
+
+from torch import Tensor
+
+LAYOUTS = ('nchw', 'nlc', 'ncl')
+
+
+class LayoutError(ValueError):
+    """A feature does not have the layout its connector declared."""
+
+
+def check_layout(layout: str) -> str:
+    """Validate a layout name at construction time.
+
+    Args:
+        layout (str): One of ``'nchw'``, ``'nlc'``, ``'ncl'``.
+
+    Returns:
+        str: The same name, lower-cased.
+    """
+    if not isinstance(layout, str) or layout.lower() not in LAYOUTS:
+        raise LayoutError(f'layout must be one of {LAYOUTS}, got {layout!r}')
+    return layout.lower()
+
+
+def _grid(num_tokens: int, hw: Optional[Sequence[int]], where: str,
+          shape: Tuple[int, ...]) -> Tuple[int, int]:
+    """Return the (H, W) token grid, inferring a square one when not given."""
+    if hw is not None:
+        h, w = int(hw[0]), int(hw[1])
+        if h * w != num_tokens:
+            raise LayoutError(
+                f'{where}: hw={tuple(hw)} needs {h * w} tokens but the feature '
+                f'of shape {shape} has {num_tokens} (after dropping extra '
+                'tokens); check `hw` and `num_extra_tokens`.')
+        return h, w
+    side = math.isqrt(num_tokens)
+    if side * side != num_tokens:
+        raise LayoutError(
+            f'{where}: {num_tokens} tokens (feature shape {shape}) do not form '
+            'a square grid; set `hw=(H, W)` or `num_extra_tokens` (cls/dist '
+            'tokens) in the connector config.')
+    return side, side
+
+
+def to_nchw(feature: Any,
+            layout: str,
+            num_extra_tokens: int = 0,
+            hw: Optional[Sequence[int]] = None,
+            where: str = 'feature') -> Tensor:
+    """Convert one recorded feature to a ``(B, C, H, W)`` map.
+
+    Args:
+        feature (Tensor | tuple): The recorded module output. A
+            ``(tokens, (H, W))`` tuple, as Swin stages emit, supplies ``hw``.
+        layout (str): ``'nchw'`` for ``(B, C, H, W)``, ``'nlc'`` for
+            ``(B, N, C)`` tokens, ``'ncl'`` for ``(B, C, N)`` tokens.
+        num_extra_tokens (int): Leading tokens (cls/dist) to drop for token
+            layouts. Defaults to 0.
+        hw (Sequence[int], optional): The token grid ``(H, W)``. A square grid
+            is inferred when omitted.
+        where (str): Name used in error messages (e.g. the connector name).
+
+    Returns:
+        Tensor: ``(B, C, H, W)``, a view where possible.
+    """
+    if isinstance(feature, (tuple, list)):
+        if (len(feature) == 2 and isinstance(feature[1], (tuple, list))
+                and len(feature[1]) == 2):
+            feature, hw = feature[0], feature[1]  # Swin: (tokens, hw)
+        else:
+            shapes = [tuple(getattr(f, 'shape', ())) for f in feature]
+            raise LayoutError(
+                f'{where}: got a tuple of {len(feature)} items with shapes '
+                f'{shapes}; record one item with `data_idx` in the '
+                'loss_forward_mappings (e.g. data_idx=-1 for the last '
+                'backbone output).')
+    if not isinstance(feature, Tensor):
+        raise LayoutError(
+            f'{where}: expected a Tensor, got {type(feature).__name__}.')
+    shape = tuple(feature.shape)
+    if layout == 'nchw':
+        if feature.dim() != 4:
+            raise LayoutError(
+                f"{where}: layout='nchw' expects (B, C, H, W) but got shape "
+                f"{shape}; token features need layout='nlc' or 'ncl'.")
+        return feature
+    if feature.dim() != 3:
+        raise LayoutError(
+            f"{where}: layout={layout!r} expects a 3-D token tensor but got "
+            f"shape {shape}; CNN maps need layout='nchw'.")
+    if layout == 'ncl':
+        feature = feature.transpose(1, 2)
+    if num_extra_tokens:
+        feature = feature[:, num_extra_tokens:]
+    b, n, c = feature.shape
+    h, w = _grid(n, hw, where, shape)
+    return feature.transpose(1, 2).reshape(b, c, h, w)

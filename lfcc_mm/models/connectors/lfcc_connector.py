@@ -1,0 +1,146 @@
+"""LFCCConnector: feature -> low-frequency components in the compact space."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmrazor.models.architectures.connectors.base_connector import \
+    BaseConnector
+from mmrazor.registry import MODELS
+from torch import Tensor, nn
+
+from .layouts import LayoutError, check_layout, to_nchw
+from .low_pass import LOW_PASS_FILTERS, low_pass
+
+
+@MODELS.register_module()
+class LFCCConnector(BaseConnector):
+    """Project the low-frequency components of one feature to ``(B, S, D)``.
+
+    The data path is ``layout -> low-pass bank -> projection -> L2 norm``:
+
+    1. :func:`~lfcc_mm.models.connectors.layouts.to_nchw` turns CNN maps,
+       ViT/Mixer tokens or Swin ``(tokens, hw)`` tuples into ``(B, C, H, W)``.
+    2. For every scale ``s`` the low-pass filter resamples the map to
+       ``(B, C, s, s)`` (see :mod:`~lfcc_mm.models.connectors.low_pass`).
+    3. Each ``s x s x C`` block is layer-normalised over channels (per cell),
+       flattened and linearly projected to ``embed_dim``: one projection per
+       scale, so the spatial layout of the low frequencies is kept.
+    4. Each ``(b, s)`` vector is L2-normalised.
+
+    The output shape depends only on ``len(scales)`` and ``embed_dim``, never
+    on the input resolution or architecture: this is the *compact space* in
+    which teacher and student are compared.
+
+    Our choices where the paper is silent (arXiv 2405.18524 publishes no
+    filters, scales or projector): scales ``(1, 2, 4)``, the box (``'avg'``)
+    filter, a per-cell LayerNorm (removes the very different feature
+    magnitudes of CNNs and transformers) and a single linear layer per scale
+    (the simplest projector; teacher and student each get their own).
+
+    Args:
+        in_channels (int): Channels ``C`` of the recorded feature.
+        embed_dim (int): Dimension ``D`` of the compact space. Defaults to 128.
+        scales (Sequence[int]): Output grid sides, one per low-pass scale.
+            Defaults to ``(1, 2, 4)``.
+        filter (str): ``'avg'`` (spatial box) or ``'dct'`` (truncated DCT).
+            Defaults to ``'avg'``.
+        layout (str): ``'nchw'``, ``'nlc'`` or ``'ncl'``. Defaults to
+            ``'nchw'``.
+        num_extra_tokens (int): Leading cls/dist tokens to drop for token
+            layouts. Defaults to 0.
+        hw (Sequence[int], optional): Token grid ``(H, W)``; inferred as a
+            square when omitted (Swin tuples carry their own).
+        norm (bool): Apply the per-cell LayerNorm. Defaults to True.
+        init_cfg (dict, optional): mmengine initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 embed_dim: int = 128,
+                 scales: Sequence[int] = (1, 2, 4),
+                 filter: str = 'avg',
+                 layout: str = 'nchw',
+                 num_extra_tokens: int = 0,
+                 hw: Optional[Sequence[int]] = None,
+                 norm: bool = True,
+                 init_cfg: Optional[Dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if not isinstance(in_channels, int) or in_channels <= 0:
+            raise ValueError(f'in_channels must be a positive int, got '
+                             f'{in_channels!r}')
+        scales = tuple(scales) if isinstance(scales, (list, tuple)) else ()
+        if not scales or any(not isinstance(s, int) or s < 1 for s in scales):
+            raise ValueError(
+                f'scales must be a non-empty list of positive ints, got '
+                f'{scales!r}')
+        if filter not in LOW_PASS_FILTERS:
+            raise ValueError(f'filter must be one of '
+                             f'{sorted(LOW_PASS_FILTERS)}, got {filter!r}')
+        if num_extra_tokens < 0:
+            raise ValueError('num_extra_tokens must be >= 0')
+        self.in_channels = in_channels
+        self.embed_dim = embed_dim
+        self.scales = scales
+        self.filter = filter
+        self.layout = check_layout(layout)
+        self.num_extra_tokens = num_extra_tokens
+        self.hw = tuple(hw) if hw is not None else None
+        # Set by LFCCDistiller to the config key, for error messages.
+        self.name = type(self).__name__
+        self.norms = nn.ModuleList(
+            nn.LayerNorm(in_channels) if norm else nn.Identity()
+            for _ in scales)
+        self.projs = nn.ModuleList(
+            nn.Linear(in_channels * s * s, embed_dim) for s in scales)
+
+    def extra_repr(self) -> str:
+        return (f'layout={self.layout!r}, filter={self.filter!r}, '
+                f'scales={self.scales}, num_extra_tokens='
+                f'{self.num_extra_tokens}, hw={self.hw}')
+
+    def to_map(self, feature: Any) -> Tensor:
+        """Convert a recorded feature to ``(B, C, H, W)`` and check ``C``.
+
+        Args:
+            feature (Tensor | tuple): The recorded module output.
+
+        Returns:
+            Tensor: ``(B, in_channels, H, W)``.
+        """
+        where = f'{self.name} (layout={self.layout!r})'
+        x = to_nchw(feature, self.layout, self.num_extra_tokens, self.hw,
+                    where=where)
+        if x.shape[1] != self.in_channels:
+            raise LayoutError(
+                f'{where}: expected {self.in_channels} channels but the '
+                f'feature has {x.shape[1]} (map shape {tuple(x.shape)}, '
+                f'input shape {tuple(_shape(feature))}); fix `in_channels` '
+                'or the recorder source.')
+        return x
+
+    def forward_train(self, feature: Any) -> Tensor:
+        """Map one feature to the compact space.
+
+        Args:
+            feature (Tensor | tuple): ``(B, C, H, W)``, ``(B, N, C)``,
+                ``(B, C, N)`` or ``((B, N, C), (H, W))``.
+
+        Returns:
+            Tensor: ``(B, S, D)``, L2-normalised along ``D``.
+        """
+        x = self.to_map(feature)
+        out = []
+        for s, norm, proj in zip(self.scales, self.norms, self.projs):
+            y = low_pass(x, s, self.filter)                  # (B, C, s, s)
+            y = norm(y.permute(0, 2, 3, 1))                  # (B, s, s, C)
+            out.append(proj(y.flatten(1)))                   # (B, D)
+        return F.normalize(torch.stack(out, dim=1), dim=-1)  # (B, S, D)
+
+
+def _shape(feature: Any) -> tuple:
+    """Shape of a tensor, or of the first item of a tuple, for messages."""
+    if isinstance(feature, (tuple, list)) and feature:
+        feature = feature[0]
+    return tuple(getattr(feature, 'shape', ()))

@@ -1,0 +1,112 @@
+"""Low-pass filters that map a feature map to a fixed ``s x s`` grid.
+
+LFCC compares the *low-frequency components* of teacher and student features
+at several scales. The paper does not publish its filters; we use the two
+simplest linear low-pass resamplers, each taking ``(B, C, H, W)`` to
+``(B, C, s, s)`` whatever ``H`` and ``W`` are (this is what makes a 56x56 CNN
+map and a 14x14 ViT token grid comparable):
+
+``'avg'``  a spatial box filter: adaptive average pooling to ``s x s``
+          (each output cell is the mean of its input window).
+``'dct'``  an ideal frequency-domain low-pass: keep the ``s x s`` lowest
+          coefficients of the orthonormal 2-D DCT-II, then invert them on an
+          ``s x s`` grid (DCT-domain resizing). The ``sqrt(s*s / (H*W))``
+          factor keeps amplitudes, so a constant map stays the same constant.
+
+Both are exact for constant maps and remove a checkerboard (the highest
+frequency) entirely whenever ``s`` divides ``H`` and ``W`` (``'avg'``) or
+``s < min(H, W)`` (``'dct'``). When ``s`` exceeds the input size the
+``'dct'`` filter zero-pads the spectrum (band-limited upsampling) and
+``'avg'`` repeats cells.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Callable, Dict
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+
+@lru_cache(maxsize=64)
+def _dct_matrix(n: int) -> Tensor:
+    """Orthonormal DCT-II matrix of size ``(n, n)`` in float64 on the CPU."""
+    k = torch.arange(n, dtype=torch.float64)[:, None]
+    i = torch.arange(n, dtype=torch.float64)[None, :]
+    mat = torch.cos(math.pi * (i + 0.5) * k / n) * math.sqrt(2.0 / n)
+    mat[0] /= math.sqrt(2.0)
+    return mat
+
+
+@lru_cache(maxsize=64)
+def dct_resample_matrix(n: int, s: int) -> Tensor:
+    """The ``(s, n)`` matrix that low-passes a length-``n`` signal to ``s``.
+
+    It keeps the ``min(n, s)`` lowest DCT coefficients, rescales them by
+    ``sqrt(s / n)`` and applies the inverse DCT of size ``s``.
+
+    Args:
+        n (int): Input length.
+        s (int): Output length (the scale).
+
+    Returns:
+        Tensor: float64 ``(s, n)``.
+    """
+    k = min(n, s)
+    forward = _dct_matrix(n)[:k]                     # (k, n)
+    inverse = _dct_matrix(s)[:k].t()                 # (s, k)
+    return inverse @ forward * math.sqrt(s / n)
+
+
+def dct_low_pass(x: Tensor, scale: int) -> Tensor:
+    """Frequency-domain low-pass to a ``scale x scale`` grid.
+
+    Args:
+        x (Tensor): ``(B, C, H, W)``.
+        scale (int): Output side ``s``.
+
+    Returns:
+        Tensor: ``(B, C, s, s)``.
+    """
+    h, w = x.shape[-2:]
+    mh = dct_resample_matrix(h, scale).to(x.device, x.dtype)
+    mw = dct_resample_matrix(w, scale).to(x.device, x.dtype)
+    return torch.einsum('sh,bchw,tw->bcst', mh, x, mw)
+
+
+def avg_low_pass(x: Tensor, scale: int) -> Tensor:
+    """Spatial box low-pass (adaptive average pooling) to ``scale x scale``.
+
+    Args:
+        x (Tensor): ``(B, C, H, W)``.
+        scale (int): Output side ``s``.
+
+    Returns:
+        Tensor: ``(B, C, s, s)``.
+    """
+    return F.adaptive_avg_pool2d(x, scale)
+
+
+LOW_PASS_FILTERS: Dict[str, Callable[[Tensor, int], Tensor]] = dict(
+    avg=avg_low_pass, dct=dct_low_pass)
+
+
+def low_pass(x: Tensor, scale: int, filter: str = 'avg') -> Tensor:
+    """Apply the named low-pass filter.
+
+    Args:
+        x (Tensor): ``(B, C, H, W)``.
+        scale (int): Output side ``s``.
+        filter (str): ``'avg'`` or ``'dct'``.
+
+    Returns:
+        Tensor: ``(B, C, s, s)``.
+    """
+    try:
+        fn = LOW_PASS_FILTERS[filter]
+    except KeyError:
+        raise ValueError(f'filter must be one of {sorted(LOW_PASS_FILTERS)}, '
+                         f'got {filter!r}') from None
+    return fn(x, scale)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create (or reuse) the virtual environment and install lfcc_mm into it.
+# Idempotent: it reinstalls only when requirements/*.txt or setup.py change.
+# Sourced by scripts/quickstart.sh and scripts/test.sh.
+#   LFCC_VENV  where the environment lives (default: .venv in the repo)
+#   PYTHON     the interpreter that creates it (default: python3)
+set -euo pipefail
+LFCC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LFCC_VENV=${LFCC_VENV:-$LFCC_ROOT/.venv}
+cd "$LFCC_ROOT"
+if [ ! -x "$LFCC_VENV/bin/python" ]; then
+  echo "[lfcc_mm] creating virtual environment $LFCC_VENV"
+  "${PYTHON:-python3}" -m venv "$LFCC_VENV"
+fi
+stamp=$LFCC_VENV/.lfcc_mm-installed
+want=$(cat requirements.txt requirements/*.txt setup.py | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "[lfcc_mm] installing the pinned stack into $LFCC_VENV (once)"
+  pip=("$LFCC_VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+  # torch first, so nothing below pulls a different build
+  "${pip[@]}" -r requirements/torch.txt
+  "${pip[@]}" -r requirements/runtime.txt -r requirements/tests.txt
+  "${pip[@]}" --no-build-isolation --no-deps -e .
+  echo "$want" > "$stamp"
+fi
+export PATH="$LFCC_VENV/bin:$PATH"

@@ -1,0 +1,41 @@
+"""Install lfcc_mm. The tested stack is pinned in requirements/*.txt."""
+import os.path as osp
+
+from setuptools import find_packages, setup
+
+
+def get_version() -> str:
+    scope: dict = {}
+    with open(osp.join(osp.dirname(__file__), 'lfcc_mm', 'version.py')) as f:
+        exec(f.read(), scope)
+    return scope['__version__']
+
+
+setup(
+    name='lfcc_mm',
+    version=get_version(),
+    description='LFCC (low-frequency contrastive) knowledge distillation '
+    'for heterogeneous architectures, as an MMRazor plugin',
+    long_description=open('README.md', encoding='utf-8').read(),
+    long_description_content_type='text/markdown',
+    packages=find_packages(include=['lfcc_mm', 'lfcc_mm.*']),
+    python_requires='>=3.8',
+    # Ranges, not pins: a user's own CUDA torch >= 2.0 must stay. mmcv is not
+    # listed, because either `mmcv` or `mmcv-lite` (<= 2.1.0) satisfies it and
+    # pip cannot express that; requirements/runtime.txt installs mmcv-lite.
+    install_requires=[
+        'torch>=2.0',
+        'torchvision',
+        'mmengine>=0.10.7,<1.0.0',
+        'mmpretrain>=1.2.0,<2.0.0',
+        'mmrazor==1.0.0',
+        'setuptools<81',
+        'joblib',
+        'scikit-learn',
+        'matplotlib',
+    ],
+    extras_require=dict(tests=['pytest']),
+    include_package_data=True,
+    license='Apache-2.0',
+    zip_safe=False,
+)
