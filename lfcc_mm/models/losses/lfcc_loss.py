@@ -61,7 +61,7 @@ class LFCCLoss(nn.Module):
     @property
     def tau(self) -> float:
         """The current temperature."""
-        return float(torch.exp(-self.log_inv_tau))
+        return float(torch.exp(-self.log_inv_tau.detach()))
 
     def forward(self, preds_S: Tensor, preds_T: Tensor) -> Tensor:
         """Compute the loss.

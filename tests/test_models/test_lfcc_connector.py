@@ -1,0 +1,54 @@
+import pytest
+import torch
+
+from lfcc_mm.models.connectors import LayoutError, LFCCConnector
+
+
+@pytest.mark.parametrize('filter', ['avg', 'dct'])
+def test_cnn_and_tokens_of_any_resolution_land_in_the_same_space(filter):
+    cnn = LFCCConnector(in_channels=64, embed_dim=32, scales=(1, 2, 4),
+                        filter=filter, layout='nchw')
+    vit = LFCCConnector(in_channels=48, embed_dim=32, scales=(1, 2, 4),
+                        filter=filter, layout='nlc', num_extra_tokens=1)
+    mixer = LFCCConnector(in_channels=16, embed_dim=32, scales=(1, 2, 4),
+                          filter=filter, layout='ncl')
+    outs = [
+        cnn(torch.randn(3, 64, 56, 56)),
+        cnn(torch.randn(3, 64, 7, 7)),
+        vit(torch.randn(3, 1 + 14 * 14, 48)),
+        vit(torch.randn(3, 1 + 4 * 4, 48)),
+        mixer(torch.randn(3, 16, 64)),
+    ]
+    for out in outs:
+        assert out.shape == (3, 3, 32)
+        torch.testing.assert_close(out.norm(dim=-1), torch.ones(3, 3))
+
+
+def test_gradients_reach_the_projection_and_the_input():
+    conn = LFCCConnector(in_channels=8, embed_dim=4, scales=(1, 2))
+    x = torch.randn(2, 8, 6, 6, requires_grad=True)
+    conn(x).sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0
+    assert all(p.grad is not None for p in conn.parameters())
+
+
+def test_wrong_channels_name_the_connector_and_shapes():
+    conn = LFCCConnector(in_channels=8, layout='nlc', num_extra_tokens=1)
+    conn.name = 'connectors.s4'
+    with pytest.raises(LayoutError, match=r"connectors.s4 \(layout='nlc'\): "
+                       r'expected 8 channels but the feature has 6'):
+        conn(torch.randn(2, 17, 6))
+    with pytest.raises(LayoutError, match=r"connectors.s4 .*expects a 3-D"):
+        conn(torch.randn(2, 8, 4, 4))
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(in_channels=0), 'in_channels'),
+    (dict(in_channels=8, scales=()), 'scales'),
+    (dict(in_channels=8, scales=(2, 0)), 'scales'),
+    (dict(in_channels=8, filter='gauss'), 'filter'),
+    (dict(in_channels=8, layout='nhwc'), 'layout'),
+])
+def test_bad_arguments_fail_at_construction(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        LFCCConnector(**kwargs)
