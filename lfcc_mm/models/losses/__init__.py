@@ -1,4 +1,5 @@
 from .gather import gather_with_grad
 from .lfcc_loss import LFCCLoss
+from .ofa_loss import OFALoss
 
-__all__ = ['LFCCLoss', 'gather_with_grad']
+__all__ = ['LFCCLoss', 'OFALoss', 'gather_with_grad']
