@@ -129,3 +129,8 @@ def test_tiny_training_reduces_the_total_loss(batch, build):
         optim.step()
         totals.append(total.item())
     assert sum(totals[-5:]) / 5 < 0.7 * sum(totals[:5]) / 5
+
+
+def test_baselines_share_the_algorithm_under_a_neutral_name(make_cfg):
+    cfg = make_cfg(type='FrozenTeacherDistill')
+    assert isinstance(MODELS.build(cfg), LFCC)

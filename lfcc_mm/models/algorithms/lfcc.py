@@ -62,6 +62,7 @@ def load_teacher_checkpoint(teacher: nn.Module, filename: str) -> None:
 
 
 @MODELS.register_module()
+@MODELS.register_module(name='FrozenTeacherDistill')
 class LFCC(SingleTeacherDistill):
     """Low-Frequency-Components-based Contrastive distillation (LFCC).
 
@@ -79,6 +80,10 @@ class LFCC(SingleTeacherDistill):
       ``distill_warmup_iters`` training iterations (our choice, off by
       default; the iteration comes from mmengine's ``MessageHub``, so it
       survives ``--resume``).
+
+    Nothing here is specific to LFCC's loss, so baselines (vanilla KD, DKD,
+    OFA) use the same class under the name ``FrozenTeacherDistill``: every
+    method then sees the same teacher.
 
     Args:
         distiller (dict): Distiller config.
