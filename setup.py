@@ -33,6 +33,7 @@ setup(
         'joblib',
         'scikit-learn',
         'matplotlib',
+        'scipy',
     ],
     extras_require=dict(tests=['pytest']),
     include_package_data=True,
