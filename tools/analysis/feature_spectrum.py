@@ -133,6 +133,10 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         osp.splitext(osp.basename(args.config))[0])
     os.makedirs(work_dir, exist_ok=True)
 
+    # As the Runner does: a top-level data_preprocessor (mmpretrain style)
+    # is the model's, so images are normalised as in training.
+    if cfg.get('data_preprocessor'):
+        cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     algorithm = MODELS.build(cfg.model).to(args.device)
     loader = build_image_folder_loader(cfg, args.data, args.num_images,
                                        args.batch_size)

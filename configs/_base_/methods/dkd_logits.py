@@ -1,0 +1,37 @@
+"""DKD baseline (Zhao et al., CVPR 2022): decoupled target / non-target KD.
+
+The loss of MMRazor's ``dkd_resnet34_resnet18_8xb32_in1k`` (``tau=1``,
+``beta=0.5``) inside ``FrozenTeacherDistill``, the ``LFCC`` algorithm class
+under a neutral name. The ground truth reaches the loss through a ``ModuleInputs`` recorder on the student's
+``head.loss_module`` (``data_idx=1``: its ``target`` argument).
+
+DKD needs one hard label per image, so it only applies to recipes without
+Mixup / CutMix (the CNN-student recipes): with batch augmentations the
+target is a soft ``(B, num_classes)`` score.
+
+The ``logits`` recorders default to ``head.fc``; a ViT teacher overrides its
+``source`` with ``head.layers.head``.
+"""
+model = dict(
+    _scope_='mmrazor',
+    type='FrozenTeacherDistill',
+    distiller=dict(
+        type='LFCCDistiller',
+        student_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='head.fc'),
+            gt_labels=dict(type='ModuleInputs', source='head.loss_module')),
+        teacher_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='head.fc')),
+        distill_losses=dict(
+            loss_dkd=dict(
+                type='DKDLoss',
+                tau=1,
+                beta=0.5,
+                loss_weight=1,
+                reduction='mean')),
+        loss_forward_mappings=dict(
+            loss_dkd=dict(
+                preds_S=dict(from_student=True, recorder='logits'),
+                preds_T=dict(from_student=False, recorder='logits'),
+                gt_labels=dict(
+                    from_student=True, recorder='gt_labels', data_idx=1)))))

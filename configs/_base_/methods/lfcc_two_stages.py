@@ -1,0 +1,42 @@
+"""LFCC on two stage pairs, ``mid`` and ``last``, plus the student's own loss.
+
+Every method shares the ``LFCC`` algorithm wrapper (teacher frozen and fully
+in eval mode, ``teacher_ckpt`` loaded strictly); only the distiller differs,
+so LFCC and the KD / DKD baselines differ by their loss alone.
+
+A pair config supplies the taps: the ``source`` module of the ``mid`` and
+``last`` recorders of student and teacher (e.g. ResNet ``layer3`` /
+``layer4``, ViT blocks at 2/3 and at the end of the depth) and, for each
+connector (``s_mid``, ``s_last``, ``t_mid``, ``t_last``), the channels and
+layout of what its recorder emits. Each stage has its own ``LFCCLoss``, whose
+``loss_weight`` is the stage weight.
+"""
+model = dict(
+    _scope_='mmrazor',
+    type='LFCC',
+    distiller=dict(
+        type='LFCCDistiller',
+        student_recorders=dict(
+            mid=dict(type='ModuleOutputs'), last=dict(type='ModuleOutputs')),
+        teacher_recorders=dict(
+            mid=dict(type='ModuleOutputs'), last=dict(type='ModuleOutputs')),
+        connectors=dict(
+            s_mid=dict(type='LFCCConnector'),
+            s_last=dict(type='LFCCConnector'),
+            t_mid=dict(type='LFCCConnector'),
+            t_last=dict(type='LFCCConnector')),
+        distill_losses=dict(
+            loss_lfcc_mid=dict(type='LFCCLoss', tau=0.1, loss_weight=1.0),
+            loss_lfcc_last=dict(type='LFCCLoss', tau=0.1, loss_weight=1.0)),
+        loss_forward_mappings=dict(
+            loss_lfcc_mid=dict(
+                preds_S=dict(
+                    from_student=True, recorder='mid', connector='s_mid'),
+                preds_T=dict(
+                    from_student=False, recorder='mid', connector='t_mid')),
+            loss_lfcc_last=dict(
+                preds_S=dict(
+                    from_student=True, recorder='last', connector='s_last'),
+                preds_T=dict(
+                    from_student=False, recorder='last',
+                    connector='t_last')))))

@@ -1,0 +1,19 @@
+"""Vanilla KD baseline: MLP-Mixer-B/16 -> DeiT-T on ImageNet-1K.
+
+MLP -> ViT. Recipe: 8 GPUs x 128 (AdamW, 300 epochs, DeiT augmentations).
+Same teacher, student and recipe as
+``configs/lfcc/lfcc_mixer-b_deit-t_8xb128_in1k.py``.
+"""
+_base_ = [
+    '../../_base_/recipes/in1k_adamw-300e-deit_8xb128.py',
+    '../../_base_/methods/kd_logits.py',
+    '../../_base_/models/imagenet_zoo.py',
+]
+
+model = dict(
+    architecture=_base_.deit_t,
+    teacher=_base_.mixer_b16,
+    teacher_ckpt=_base_.mixer_b16_ckpt,
+    # ViT heads end in `head.layers.head`, not `head.fc`.
+    distiller=dict(
+        student_recorders=dict(logits=dict(source='head.layers.head'))))

@@ -1,0 +1,30 @@
+"""LFCC: ResNet-50 -> MLP-Mixer-S/4 on CIFAR-100 (32x32 inputs).
+
+CNN -> MLP. Recipe: 8 GPUs x 64 (AdamW, 300 epochs, DeiT augmentations).
+Run ``configs/teachers/res50_in1k-pre_8xb16_cifar100.py`` first: it writes the
+teacher checkpoint (ImageNet-1K weights fine-tuned on CIFAR-100).
+Taps: ResNet-50 layer3 / layer4 (8x8 / 4x4 maps) -> MLP-Mixer-S/4 blocks 6 and
+8 of 8 (8x8 tokens).
+"""
+_base_ = [
+    '../_base_/recipes/cifar100_adamw-300e-deit_8xb64.py',
+    '../_base_/methods/lfcc_two_stages.py',
+    '../_base_/models/cifar100_32px.py',
+]
+
+model = dict(
+    architecture=_base_.mixer_s_p4_cifar100,
+    teacher=_base_.resnet50_cifar100,
+    teacher_ckpt=_base_.resnet50_cifar100_ckpt,
+    distiller=dict(
+        student_recorders=dict(
+            mid=dict(source='backbone.layers.5'),
+            last=dict(source='backbone.layers.7')),
+        teacher_recorders=dict(
+            mid=dict(source='backbone.layer3'),
+            last=dict(source='backbone.layer4')),
+        connectors=dict(
+            s_mid=dict(in_channels=512, layout='nlc'),
+            s_last=dict(in_channels=512, layout='nlc'),
+            t_mid=dict(in_channels=1024),
+            t_last=dict(in_channels=2048))))

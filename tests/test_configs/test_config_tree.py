@@ -1,0 +1,211 @@
+"""The config tree follows its conventions: names, runtime, recipes, twins.
+
+Fast checks on loaded configs only (no model is built here).
+"""
+import copy
+import functools
+import re
+from pathlib import Path
+from typing import Any, Dict
+
+import mmpretrain
+import pytest
+import yaml
+from mmengine import ConfigDict
+from mmengine.hub import get_config
+
+from .config_helpers import (ALIASES, CONFIGS, all_configs, distill_configs,
+                             load)
+
+MMPRETRAIN_CONFIGS = Path(mmpretrain.__file__).parent / '.mim' / 'configs'
+DISTILL_NAME = re.compile(r'^(?P<method>lfcc|kd|dkd)_(?P<teacher>[a-z0-9-]+)_'
+                          r'(?P<student>[a-z0-9-]+)_(?P<gpus>\d+)xb'
+                          r'(?P<batch>\d+)_(?P<data>in1k|cifar100)\.py$')
+TEACHER_NAME = re.compile(r'^(?P<model>[a-z0-9-]+)_in1k-pre_(?P<gpus>\d+)xb'
+                          r'(?P<batch>\d+)_cifar100\.py$')
+DATASET_TYPE = {'in1k': 'ImageNet', 'cifar100': 'CIFAR100'}
+METHOD_DIR = {'lfcc': 'lfcc', 'kd': 'baselines/kd', 'dkd': 'baselines/dkd'}
+CNN_BACKBONES = {'ResNet', 'ResNet_CIFAR', 'MobileNetV2'}
+TOKEN_BACKBONES = {'VisionTransformer', 'MlpMixer'}
+# What must be equal between an LFCC config and its KD / DKD twin.
+SAME_RECIPE_KEYS = ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                    'param_scheduler', 'train_cfg', 'data_preprocessor')
+
+
+@functools.lru_cache(maxsize=None)
+def _mmpretrain_model(cfg_path: str) -> Dict[str, Any]:
+    """The model dict of an ``mmpretrain::`` config (cached)."""
+    return get_config(cfg_path).model.to_dict()
+
+
+def _resolve_model(model_cfg: Dict[str, Any]) -> Dict[str, Any]:
+    """The ImageClassifier dict behind a ``cfg_path`` entry (or itself),
+    without ``_scope_`` keys (mmengine adds them to inherited bases)."""
+    if 'cfg_path' in model_cfg:
+        model = copy.deepcopy(_mmpretrain_model(model_cfg['cfg_path']))
+    else:
+        model = copy.deepcopy(dict(model_cfg))
+    model.pop('_scope_', None)
+    return ConfigDict(model)
+
+
+def _full_name(rel_path: str) -> str:
+    """Alias -> the config it inherits; others unchanged."""
+    return ALIASES.get(rel_path, rel_path)
+
+
+def test_imagenet_pairs_cover_every_direction_between_families():
+    family_of = {
+        'ResNet': 'CNN',
+        'MobileNetV2': 'CNN',
+        'ConvNeXt': 'CNN',
+        'VisionTransformer': 'ViT',
+        'SwinTransformer': 'ViT',
+        'MlpMixer': 'MLP'
+    }
+    directions = set()
+    for rel in all_configs():
+        if rel.startswith('lfcc/lfcc_') and rel.endswith('_in1k.py'):
+            model = load(rel).model
+            directions.add(
+                tuple(family_of[_resolve_model(model[key]).backbone.type]
+                      for key in ('teacher', 'architecture')))
+    expected = {(t, s)
+                for t in ('CNN', 'ViT', 'MLP')
+                for s in ('CNN', 'ViT', 'MLP') if t != s}
+    assert expected <= directions, f'missing {expected - directions}'
+
+
+@pytest.mark.parametrize('rel_path', all_configs())
+def test_name_states_method_dataset_and_global_batch(rel_path):
+    """``{method}_{teacher}_{student}_{gpus}xb{batch}_{data}.py`` (teachers:
+    ``{model}_in1k-pre_{gpus}xb{batch}_cifar100.py``); aliases inherit one
+    such config and add nothing."""
+    cfg = load(rel_path)
+    if rel_path in ALIASES:
+        text = (CONFIGS / rel_path).read_text()
+        target = Path(ALIASES[rel_path]).name
+        assert f"_base_ = ['./{target}']" in text
+        assert cfg.to_dict() | {
+            'filename': None
+        } == (
+            load(ALIASES[rel_path]).to_dict() | {
+                'filename': None
+            })
+        return
+    name = Path(rel_path).name
+    if rel_path.startswith('teachers/'):
+        match = TEACHER_NAME.match(name)
+        data = 'cifar100'
+    else:
+        match = DISTILL_NAME.match(name)
+        assert match, f'{rel_path}: name does not follow the convention'
+        data = match['data']
+        assert rel_path.startswith(METHOD_DIR[match['method']] + '/')
+    assert match, f'{rel_path}: name does not follow the convention'
+    assert int(match['batch']) == cfg.train_dataloader.batch_size
+    assert cfg.train_dataloader.dataset.type == DATASET_TYPE[data]
+
+
+@pytest.mark.parametrize('rel_path', distill_configs())
+def test_distill_config_runtime(rel_path):
+    cfg = load(rel_path)
+    assert 'lfcc_mm' in cfg.custom_imports['imports']
+    assert cfg.custom_imports['allow_failed_imports'] is False
+    # As MMRazor's distill configs: data/metrics in mmpretrain's scope, the
+    # algorithm in MMRazor's.
+    assert cfg.default_scope == 'mmpretrain'
+    assert cfg.model['_scope_'] == 'mmrazor'
+    # LFCC and its baselines share one algorithm class (the baselines use
+    # its neutral registry name) and the checked distiller.
+    method = rel_path.split('/')[-2] if 'baselines' in rel_path else 'lfcc'
+    assert cfg.model.type == ('LFCC' if method == 'lfcc' else
+                              'FrozenTeacherDistill')
+    assert cfg.model.distiller.type == 'LFCCDistiller'
+    assert cfg.val_cfg == dict(type='mmrazor.SingleTeacherDistillValLoop')
+    assert cfg.data_preprocessor.type == 'mmpretrain.ClsDataPreprocessor'
+    for loss_name in cfg.model.distiller.distill_losses:
+        assert 'loss' in loss_name
+
+
+@pytest.mark.parametrize('rel_path', distill_configs())
+def test_recipe_matches_student_family(rel_path):
+    """CNN students: SGD, no batch augmentations; ViT / MLP students: AdamW,
+    300 epochs, RandAugment + Mixup / CutMix (the DeiT recipe)."""
+    cfg = load(rel_path)
+    backbone = _resolve_model(cfg.model.architecture).backbone.type
+    optimizer = cfg.optim_wrapper.optimizer.type
+    augments = cfg.data_preprocessor.get('batch_augments')
+    pipeline = [t.type for t in cfg.train_dataloader.dataset.pipeline]
+    if backbone in CNN_BACKBONES:
+        assert optimizer == 'SGD' and augments is None
+        epochs = 100 if cfg.train_dataloader.dataset.type == 'ImageNet' \
+            else 200
+        assert cfg.train_cfg.max_epochs == epochs
+    else:
+        assert backbone in TOKEN_BACKBONES
+        assert optimizer == 'AdamW' and cfg.train_cfg.max_epochs == 300
+        assert [a.type for a in augments.augments] == ['Mixup', 'CutMix']
+        assert 'RandAugment' in pipeline and 'RandomErasing' in pipeline
+    if 'loss_dkd' in cfg.model.distiller.distill_losses:
+        assert augments is None, 'DKD needs hard labels: no Mixup / CutMix'
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in distill_configs() if p.startswith('baselines/')])
+def test_baseline_shares_teacher_student_and_recipe_with_lfcc(rel_path):
+    name = Path(rel_path).name
+    lfcc_rel = 'lfcc/lfcc_' + name.split('_', 1)[1]
+    assert (CONFIGS / lfcc_rel).is_file(), f'{rel_path}: no {lfcc_rel}'
+    cfg, lfcc = load(rel_path), load(lfcc_rel)
+    for key in ('architecture', 'teacher', 'teacher_ckpt'):
+        assert cfg.model[key] == lfcc.model[key], key
+    for key in SAME_RECIPE_KEYS:
+        assert cfg[key] == lfcc[key], key
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in all_configs() if p.startswith('lfcc/lfcc_')])
+def test_every_lfcc_pair_has_its_baselines(rel_path):
+    rest = Path(rel_path).name.split('_', 1)[1]
+    assert (CONFIGS / 'baselines' / 'kd' / f'kd_{rest}').is_file()
+    cfg = load(rel_path)
+    if cfg.data_preprocessor.get('batch_augments') is None:
+        assert (CONFIGS / 'baselines' / 'dkd' / f'dkd_{rest}').is_file()
+
+
+@pytest.mark.parametrize('rel_path', distill_configs())
+def test_teacher_ckpt_belongs_to_the_teacher(rel_path):
+    """ImageNet: the URL is the mmpretrain zoo checkpoint of the teacher's
+    own config. CIFAR-100: the path is the last epoch that a
+    ``configs/teachers`` config writes for exactly this teacher model."""
+    cfg = load(_full_name(rel_path))
+    ckpt = cfg.model.teacher_ckpt
+    teacher = cfg.model.teacher
+    if ckpt.startswith('https://'):
+        cfg_path = teacher.cfg_path.split('::')[1]
+        meta = yaml.safe_load((MMPRETRAIN_CONFIGS / Path(cfg_path).parent /
+                               'metafile.yml').read_text())
+        pairs = {(m.get('Config'), m.get('Weights')) for m in meta['Models']}
+        assert (f'configs/{cfg_path}', ckpt) in pairs
+        return
+    match = re.fullmatch(r'work_dirs/(?P<name>[^/]+)/epoch_(?P<ep>\d+)\.pth',
+                         ckpt)
+    assert match, f'{rel_path}: unexpected teacher_ckpt {ckpt!r}'
+    teacher_cfg = load(f"teachers/{match['name']}.py")
+    assert int(match['ep']) == teacher_cfg.train_cfg.max_epochs
+    finetuned = _resolve_model(teacher_cfg.model).to_dict()
+    finetuned['backbone'].pop('init_cfg')
+    assert _resolve_model(teacher).to_dict() == finetuned
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in all_configs() if p.startswith('teachers/')])
+def test_teacher_finetune_starts_from_the_zoo(rel_path):
+    cfg = load(rel_path)
+    init = cfg.model.backbone.init_cfg
+    assert init.type == 'Pretrained' and init.prefix == 'backbone.'
+    assert init.checkpoint.startswith(
+        'https://download.openmmlab.com/mmclassification/')
+    assert cfg.model.head.num_classes == 100
+    assert 'custom_imports' not in cfg, 'plain mmpretrain training'
