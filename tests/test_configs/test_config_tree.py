@@ -18,16 +18,22 @@ from .config_helpers import (ALIASES, CONFIGS, all_configs, distill_configs,
                              load)
 
 MMPRETRAIN_CONFIGS = Path(mmpretrain.__file__).parent / '.mim' / 'configs'
-DISTILL_NAME = re.compile(r'^(?P<method>lfcc|kd|dkd)_(?P<teacher>[a-z0-9-]+)_'
-                          r'(?P<student>[a-z0-9-]+)_(?P<gpus>\d+)xb'
-                          r'(?P<batch>\d+)_(?P<data>in1k|cifar100)\.py$')
+DISTILL_NAME = re.compile(r'^(?P<method>lfcc|kd|dkd|ofa)_'
+                          r'(?P<teacher>[a-z0-9-]+)_(?P<student>[a-z0-9-]+)_'
+                          r'(?P<gpus>\d+)xb(?P<batch>\d+)_'
+                          r'(?P<data>in1k|cifar100)\.py$')
 TEACHER_NAME = re.compile(r'^(?P<model>[a-z0-9-]+)_in1k-pre_(?P<gpus>\d+)xb'
                           r'(?P<batch>\d+)_cifar100\.py$')
 DATASET_TYPE = {'in1k': 'ImageNet', 'cifar100': 'CIFAR100'}
-METHOD_DIR = {'lfcc': 'lfcc', 'kd': 'baselines/kd', 'dkd': 'baselines/dkd'}
+METHOD_DIR = {
+    'lfcc': 'lfcc',
+    'kd': 'baselines/kd',
+    'dkd': 'baselines/dkd',
+    'ofa': 'baselines/ofa'
+}
 CNN_BACKBONES = {'ResNet', 'ResNet_CIFAR', 'MobileNetV2'}
 TOKEN_BACKBONES = {'VisionTransformer', 'MlpMixer'}
-# What must be equal between an LFCC config and its KD / DKD twin.
+# What must be equal between an LFCC config and its KD / DKD / OFA twin.
 SAME_RECIPE_KEYS = ('train_dataloader', 'val_dataloader', 'optim_wrapper',
                     'param_scheduler', 'train_cfg', 'data_preprocessor')
 
@@ -168,10 +174,71 @@ def test_baseline_shares_teacher_student_and_recipe_with_lfcc(rel_path):
     'rel_path', [p for p in all_configs() if p.startswith('lfcc/lfcc_')])
 def test_every_lfcc_pair_has_its_baselines(rel_path):
     rest = Path(rel_path).name.split('_', 1)[1]
-    assert (CONFIGS / 'baselines' / 'kd' / f'kd_{rest}').is_file()
+    for method in ('kd', 'ofa'):
+        assert (CONFIGS / 'baselines' / method / f'{method}_{rest}').is_file()
     cfg = load(rel_path)
     if cfg.data_preprocessor.get('batch_augments') is None:
         assert (CONFIGS / 'baselines' / 'dkd' / f'dkd_{rest}').is_file()
+
+
+def _logits_source(classifier: Dict[str, Any]) -> str:
+    """The module whose output is a classifier's logits."""
+    if classifier.head.type == 'VisionTransformerClsHead':
+        return 'head.layers.head'
+    return 'head.fc'
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in all_configs() if p.startswith('baselines/ofa/')])
+def test_ofa_config_matches_every_exit_to_the_teacher_logits(rel_path):
+    """One ``OFALoss`` on the student's logits and one per stage branch
+    (stages 1-4), all against the teacher's logits with the head's labels,
+    one shared ``eps``; branches sized by the student's family."""
+    cfg = load(rel_path)
+    student = _resolve_model(cfg.model.architecture)
+    teacher = _resolve_model(cfg.model.teacher)
+    distiller = cfg.model.distiller
+    stages = [f'stage{k}' for k in (1, 2, 3, 4)]
+
+    assert distiller.teacher_recorders.logits == dict(
+        type='ModuleOutputs', source=_logits_source(teacher))
+    recorders = distiller.student_recorders
+    assert recorders.logits == dict(
+        type='ModuleOutputs', source=_logits_source(student))
+    assert recorders.gt_labels == dict(
+        type='ModuleInputs', source='head.loss_module')
+    sources = [recorders[s].source for s in stages]
+    assert all(s.startswith('backbone.') for s in sources)
+    assert len(set(sources)) == 4, f'{rel_path}: repeated taps {sources}'
+
+    losses = distiller.distill_losses
+    assert set(losses) == {'loss_ofa_logits'} | {f'loss_ofa_{s}'
+                                                 for s in stages}
+    assert {loss.type for loss in losses.values()} == {'OFALoss'}
+    assert len({loss.eps for loss in losses.values()}) == 1, 'one eps'
+    for name, mapping in distiller.loss_forward_mappings.items():
+        stage = name[len('loss_ofa_'):]
+        expected_s = (dict(from_student=True, recorder='logits')
+                      if stage == 'logits' else dict(
+                          from_student=True, recorder=stage,
+                          connector=stage))
+        assert mapping == dict(
+            preds_S=expected_s,
+            preds_T=dict(from_student=False, recorder='logits'),
+            gt_labels=dict(
+                from_student=True, recorder='gt_labels', data_idx=1)), name
+
+    token_student = student.backbone.type in TOKEN_BACKBONES
+    width_s, width_t = student.head.in_channels, teacher.head.in_channels
+    assert set(distiller.connectors) == set(stages)
+    for k, stage in enumerate(stages, 1):
+        branch = distiller.connectors[stage]
+        assert branch.type == 'OFABranch' and branch.stage == k
+        assert branch.num_classes == student.head.num_classes
+        assert branch.get('layout', 'nchw') == ('nlc' if token_student else
+                                                'nchw')
+        assert branch.out_channels == (
+            width_s if token_student else max(width_s, width_t)), stage
 
 
 @pytest.mark.parametrize('rel_path', distill_configs())

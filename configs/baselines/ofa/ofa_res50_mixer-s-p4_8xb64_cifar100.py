@@ -1,0 +1,34 @@
+"""OFA-KD baseline: ResNet-50 -> MLP-Mixer-S/4 on CIFAR-100 (32x32 inputs).
+
+CNN -> MLP. Recipe: 8 GPUs x 64 (AdamW, 300 epochs, DeiT augmentations).
+Run ``configs/teachers/res50_in1k-pre_8xb16_cifar100.py`` first: it writes the
+teacher checkpoint (ImageNet-1K weights fine-tuned on CIFAR-100).
+Same teacher, student and recipe as
+``configs/lfcc/lfcc_res50_mixer-s-p4_8xb64_cifar100.py``.
+Branches: MLP-Mixer-S/4 blocks 2, 4, 6 and 8 of 8 (8x8 tokens); token branches
+of width 512.
+"""
+_base_ = [
+    '../../_base_/recipes/cifar100_adamw-300e-deit_8xb64.py',
+    '../../_base_/methods/ofa_logits_cifar100.py',
+    '../../_base_/models/cifar100_32px.py',
+]
+
+# The token grid of every tap (shared by the four branches).
+_grid = dict(layout='nlc', hw=(8, 8), final_grid=4)
+
+model = dict(
+    architecture=_base_.mixer_s_p4_cifar100,
+    teacher=_base_.resnet50_cifar100,
+    teacher_ckpt=_base_.resnet50_cifar100_ckpt,
+    distiller=dict(
+        student_recorders=dict(
+            stage1=dict(source='backbone.layers.1'),
+            stage2=dict(source='backbone.layers.3'),
+            stage3=dict(source='backbone.layers.5'),
+            stage4=dict(source='backbone.layers.7')),
+        connectors=dict(
+            stage1=dict(in_channels=512, out_channels=512, **_grid),
+            stage2=dict(in_channels=512, out_channels=512, **_grid),
+            stage3=dict(in_channels=512, out_channels=512, **_grid),
+            stage4=dict(in_channels=512, out_channels=512, **_grid))))

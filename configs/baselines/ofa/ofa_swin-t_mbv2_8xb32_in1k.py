@@ -1,0 +1,29 @@
+"""OFA-KD baseline: Swin-T -> MobileNetV2 on ImageNet-1K.
+
+ViT -> CNN. Recipe: 8 GPUs x 32 (SGD, 100 epochs).
+Same teacher, student and recipe as
+``configs/lfcc/lfcc_swin-t_mbv2_8xb32_in1k.py``.
+Branches: MobileNetV2 layer2, layer3, layer5 and conv2 (56/28/14/7 maps); CNN
+branches of width 1280.
+"""
+_base_ = [
+    '../../_base_/recipes/in1k_sgd-100e_8xb32.py',
+    '../../_base_/methods/ofa_logits.py',
+    '../../_base_/models/imagenet_zoo.py',
+]
+
+model = dict(
+    architecture=_base_.mobilenet_v2,
+    teacher=_base_.swin_t,
+    teacher_ckpt=_base_.swin_t_ckpt,
+    distiller=dict(
+        student_recorders=dict(
+            stage1=dict(source='backbone.layer2'),
+            stage2=dict(source='backbone.layer3'),
+            stage3=dict(source='backbone.layer5'),
+            stage4=dict(source='backbone.conv2')),
+        connectors=dict(
+            stage1=dict(in_channels=24, out_channels=1280),
+            stage2=dict(in_channels=32, out_channels=1280),
+            stage3=dict(in_channels=96, out_channels=1280),
+            stage4=dict(in_channels=1280, out_channels=1280))))
