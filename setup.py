@@ -37,6 +37,9 @@ setup(
     ],
     extras_require=dict(tests=['pytest']),
     include_package_data=True,
+    # `mim train lfcc_mm CONFIG` looks for lfcc_mm/.mim/{configs,tools}
+    # (symlinks in the source tree, real files in a built wheel).
+    package_data={'lfcc_mm': ['.mim/configs/**/*', '.mim/tools/**/*']},
     license='Apache-2.0',
     zip_safe=False,
 )

@@ -98,7 +98,12 @@ def mmengine_safe_globals() -> List[Any]:
     """
     import numpy as np
     from mmengine.logging import HistoryBuffer
-    safe: List[Any] = [HistoryBuffer, np.ndarray, np.dtype]
+    # HistoryBuffer.__getstate__ keeps its statistics methods, which pickle
+    # stores as ``getattr(HistoryBuffer, 'min')``. The weights-only
+    # unpickler still calls nothing outside this allow-list, so allowing
+    # ``getattr`` is far narrower than ``weights_only=False`` (mmengine's
+    # own fix, PR #1650).
+    safe: List[Any] = [HistoryBuffer, getattr, np.ndarray, np.dtype]
     # numpy pickles arrays through ``_reconstruct`` and scalars through
     # ``scalar``; their module moved from ``numpy.core`` to ``numpy._core``.
     for mod_name in ('numpy._core.multiarray', 'numpy.core.multiarray'):
@@ -184,9 +189,10 @@ def adapt_cfg_for_device(cfg: Any) -> Any:
     """
     if torch.cuda.is_available():
         return cfg
-    env_cfg = cfg.setdefault('env_cfg', {})
-    dist_cfg = env_cfg.setdefault('dist_cfg', {})
-    dist_cfg['backend'] = 'gloo'
+    # ConfigDict copies plain dicts on assignment: build, then assign.
+    env_cfg = cfg.get('env_cfg') or {}
+    env_cfg['dist_cfg'] = dict(env_cfg.get('dist_cfg') or {}, backend='gloo')
+    cfg['env_cfg'] = env_cfg
     wrapper = cfg.get('model_wrapper_cfg') or dict(
         type='MMDistributedDataParallel',
         broadcast_buffers=False,

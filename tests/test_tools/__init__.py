@@ -1,0 +1,1 @@
+"""Tests of tools/ and lfcc_mm.utils (the command-line layer)."""

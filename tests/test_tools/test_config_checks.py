@@ -1,0 +1,82 @@
+"""Config checks name the key behind a mistake."""
+import pytest
+from mmengine.config import Config
+
+import lfcc_mm  # noqa: F401 - registers LFCCConnector
+from lfcc_mm.utils.config_checks import (check_data_paths,
+                                         describe_registry_miss,
+                                         find_type_keys, key_being_built)
+from lfcc_mm.utils.user_errors import UserError
+from mmrazor.registry import MODELS
+
+
+def _cfg(dataset: dict) -> Config:
+    return Config(dict(train_dataloader=dict(dataset=dataset)))
+
+
+def test_existing_paths_pass(tmp_path):
+    (tmp_path / 'imgs').mkdir()
+    (tmp_path / 'ann.txt').write_text('')
+    check_data_paths(
+        _cfg(dict(data_root=str(tmp_path), ann_file='ann.txt',
+                  data_prefix=dict(img_path='imgs'))),
+        ['train_dataloader', 'val_dataloader'])  # no val loader: skipped
+
+
+@pytest.mark.parametrize('make_dataset, key, missing', [
+    (lambda root: dict(data_root=f'{root}/nope'),
+     'train_dataloader.dataset.data_root', 'nope'),
+    (lambda root: dict(data_root=root, ann_file='meta/train.txt'),
+     'train_dataloader.dataset.ann_file', 'meta/train.txt'),
+    (lambda root: dict(data_root=root, data_prefix=dict(img_path='train')),
+     'train_dataloader.dataset.data_prefix.img_path', 'train'),
+    (lambda root: dict(type='RepeatDataset',
+                       dataset=dict(data_prefix=f'{root}/x')),
+     'train_dataloader.dataset.dataset.data_prefix', 'x'),
+    (lambda root: dict(type='ConcatDataset',
+                       datasets=[dict(data_root=root),
+                                 dict(data_root=f'{root}/y')]),
+     'train_dataloader.dataset.datasets[1].data_root', 'y'),
+])
+def test_missing_path_names_key_and_path(tmp_path, make_dataset, key,
+                                         missing):
+    with pytest.raises(UserError) as info:
+        check_data_paths(_cfg(make_dataset(str(tmp_path))),
+                         ['train_dataloader'])
+    message = str(info.value)
+    assert message.startswith(f'{key}: ')
+    assert f"{missing}' does not exist" in message
+
+
+def test_remote_paths_are_not_checked():
+    check_data_paths(_cfg(dict(data_root='s3://bucket/imagenet')),
+                     ['train_dataloader'])
+
+
+def test_find_type_keys_matches_scoped_names():
+    cfg = dict(model=dict(type='mmpretrain.ResNet',
+                          necks=[dict(type='ResNet')]))
+    assert find_type_keys(cfg, 'ResNet') == ['model.type',
+                                             'model.necks[0].type']
+
+
+def test_registry_miss_gets_key_and_suggestion():
+    cfg = Config(dict(model=dict(connectors=dict(
+        s2=dict(type='LFCConnector', in_channels=4)))))
+    with pytest.raises(KeyError) as info:
+        MODELS.build(cfg.model.connectors.s2)
+    message = describe_registry_miss(info.value, cfg)
+    assert message.startswith("model.connectors.s2.type: 'LFCConnector' is "
+                              'not in the mmrazor::model registry')
+    assert "did you mean 'LFCCConnector'" in message
+    assert describe_registry_miss(KeyError('other'), cfg) is None
+
+
+def test_key_being_built_finds_the_failing_component():
+    cfg = Config(dict(model=dict(connectors=dict(
+        s2=dict(type='LFCCConnector', in_channels=8),
+        t4=dict(type='LFCCConnector', in_channels=0)))))
+    with pytest.raises(ValueError) as info:
+        MODELS.build(cfg.model.connectors.t4)
+    assert key_being_built(info.tb, cfg) == 'model.connectors.t4'
+    assert key_being_built(None, cfg) is None

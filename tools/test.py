@@ -1,0 +1,30 @@
+"""Evaluate a checkpoint on a config's test set (OpenMMLab ``tools/test.py``).
+
+Examples:
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR]
+    bash tools/dist_test.sh CONFIG CHECKPOINT 8
+"""
+import argparse
+
+import lfcc_mm  # noqa: F401 - compat shims must come before mmrazor
+from lfcc_mm.utils.cli import add_common_args, load_config, parse_args, run
+from lfcc_mm.utils.user_errors import exit_on_user_error
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface of this tool."""
+    parser = argparse.ArgumentParser(description='Test a checkpoint')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    add_common_args(parser)
+    return parser
+
+
+def main() -> None:
+    args = parse_args(build_parser())
+    with exit_on_user_error():
+        run(load_config(args, 'test'), 'test')
+
+
+if __name__ == '__main__':
+    main()
