@@ -58,3 +58,14 @@ def test_output_size_does_not_depend_on_input_size():
 def test_unknown_filter_is_a_clear_error():
     with pytest.raises(ValueError, match="filter must be one of.*'fft'"):
         low_pass(torch.randn(1, 1, 4, 4), 2, 'fft')
+
+
+@pytest.mark.parametrize('size', [(7, 7), (14, 14), (6, 10), (3, 5)])
+@pytest.mark.parametrize('scale', [1, 2, 3, 4, 8])
+def test_avg_is_exactly_adaptive_average_pooling(size, scale):
+    """The box filter is written as a resampling matrix (deterministic on
+    CUDA, unlike adaptive_avg_pool2d's backward); it must equal pooling."""
+    x = torch.randn(2, 3, *size, dtype=torch.float64)
+    torch.testing.assert_close(avg_low_pass(x, scale),
+                               torch.nn.functional.adaptive_avg_pool2d(
+                                   x, scale))

@@ -11,7 +11,7 @@ from mmrazor.registry import MODELS
 from torch import Tensor, nn
 
 from .layouts import LayoutError, check_layout, to_nchw
-from .low_pass import LOW_PASS_FILTERS, low_pass
+from .low_pass import RESAMPLE_MATRICES, low_pass
 
 
 @MODELS.register_module()
@@ -75,9 +75,9 @@ class LFCCConnector(BaseConnector):
             raise ValueError(
                 f'scales must be a non-empty list of positive ints, got '
                 f'{scales!r}')
-        if filter not in LOW_PASS_FILTERS:
+        if filter not in RESAMPLE_MATRICES:
             raise ValueError(f'filter must be one of '
-                             f'{sorted(LOW_PASS_FILTERS)}, got {filter!r}')
+                             f'{sorted(RESAMPLE_MATRICES)}, got {filter!r}')
         if num_extra_tokens < 0:
             raise ValueError('num_extra_tokens must be >= 0')
         self.in_channels = in_channels

@@ -28,7 +28,6 @@ from functools import lru_cache
 from typing import Callable, Dict
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 
@@ -62,19 +61,54 @@ def dct_resample_matrix(n: int, s: int) -> Tensor:
     return inverse @ forward * math.sqrt(s / n)
 
 
-def dct_low_pass(x: Tensor, scale: int) -> Tensor:
-    """Frequency-domain low-pass to a ``scale x scale`` grid.
+@lru_cache(maxsize=64)
+def avg_resample_matrix(n: int, s: int) -> Tensor:
+    """The ``(s, n)`` box-filter matrix of adaptive average pooling.
+
+    Row ``i`` averages the inputs ``floor(i*n/s) .. ceil((i+1)*n/s) - 1``,
+    exactly the windows of :func:`torch.nn.functional.adaptive_avg_pool1d`.
+
+    Args:
+        n (int): Input length.
+        s (int): Output length (the scale).
+
+    Returns:
+        Tensor: float64 ``(s, n)``.
+    """
+    mat = torch.zeros(s, n, dtype=torch.float64)
+    for i in range(s):
+        start, end = (i * n) // s, -((-(i + 1) * n) // s)
+        mat[i, start:end] = 1.0 / (end - start)
+    return mat
+
+
+RESAMPLE_MATRICES: Dict[str, Callable[[int, int], Tensor]] = dict(
+    avg=avg_resample_matrix, dct=dct_resample_matrix)
+
+
+def low_pass(x: Tensor, scale: int, filter: str = 'avg') -> Tensor:
+    """Apply the named low-pass filter, separably along H and W.
+
+    Both filters are fixed linear maps, applied as ``M_h @ x @ M_w^T``: two
+    small matrix products, deterministic on every device (unlike the CUDA
+    backward of ``adaptive_avg_pool2d``).
 
     Args:
         x (Tensor): ``(B, C, H, W)``.
         scale (int): Output side ``s``.
+        filter (str): ``'avg'`` or ``'dct'``.
 
     Returns:
         Tensor: ``(B, C, s, s)``.
     """
+    try:
+        matrix = RESAMPLE_MATRICES[filter]
+    except KeyError:
+        raise ValueError(f'filter must be one of {sorted(RESAMPLE_MATRICES)}, '
+                         f'got {filter!r}') from None
     h, w = x.shape[-2:]
-    mh = dct_resample_matrix(h, scale).to(x.device, x.dtype)
-    mw = dct_resample_matrix(w, scale).to(x.device, x.dtype)
+    mh = matrix(h, scale).to(x.device, x.dtype)
+    mw = matrix(w, scale).to(x.device, x.dtype)
     return torch.einsum('sh,bchw,tw->bcst', mh, x, mw)
 
 
@@ -88,27 +122,17 @@ def avg_low_pass(x: Tensor, scale: int) -> Tensor:
     Returns:
         Tensor: ``(B, C, s, s)``.
     """
-    return F.adaptive_avg_pool2d(x, scale)
+    return low_pass(x, scale, 'avg')
 
 
-LOW_PASS_FILTERS: Dict[str, Callable[[Tensor, int], Tensor]] = dict(
-    avg=avg_low_pass, dct=dct_low_pass)
-
-
-def low_pass(x: Tensor, scale: int, filter: str = 'avg') -> Tensor:
-    """Apply the named low-pass filter.
+def dct_low_pass(x: Tensor, scale: int) -> Tensor:
+    """Frequency-domain low-pass to a ``scale x scale`` grid.
 
     Args:
         x (Tensor): ``(B, C, H, W)``.
         scale (int): Output side ``s``.
-        filter (str): ``'avg'`` or ``'dct'``.
 
     Returns:
         Tensor: ``(B, C, s, s)``.
     """
-    try:
-        fn = LOW_PASS_FILTERS[filter]
-    except KeyError:
-        raise ValueError(f'filter must be one of {sorted(LOW_PASS_FILTERS)}, '
-                         f'got {filter!r}') from None
-    return fn(x, scale)
+    return low_pass(x, scale, 'dct')
