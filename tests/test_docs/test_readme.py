@@ -1,20 +1,24 @@
-"""READMEs only point at configs and scripts that exist, in valid bash.
+"""READMEs cannot drift from the code.
 
 For every ``README*.md`` of the repository (root, ``configs/**``, ``tools/``,
 ...): each ``configs/...py`` path it mentions must exist, each fenced
-``bash`` / ``sh`` block must pass ``bash -n``, and each script a command runs
-(``bash X.sh``, ``python X.py``, ``tools/dist_train.sh ...``) must exist.
+``bash`` / ``sh`` block must pass ``bash -n``, each script a command runs
+(``bash X.sh``, ``python X.py``, ``tools/dist_train.sh ...``) must exist,
+every option a command passes must be one the script accepts, and every
+script must be run by a named test (``EXERCISED_BY``). The README's two
+set-up commands are run here (the quickstart) or by CI itself (the tests).
 """
 import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 from typing import List
 
 import pytest
 
-from .config_helpers import REPO
+REPO = Path(__file__).resolve().parents[2]
 
 CONFIG_REF = re.compile(r'(?<![\w./-])(configs/[\w./-]*?\.py)(?!\w)')
 BASH_BLOCK = re.compile(r'^```(?:bash|sh|shell)[^\n]*\n(.*?)^```',
@@ -145,3 +149,83 @@ def test_checker_reports_each_kind_of_problem(tmp_path):
     assert len(problems) == 4
     assert problems[3].startswith('README.md: bash block 1 does not parse: ')
     assert 'unexpected end of file' in problems[3]
+
+
+#: Every script a README runs -> the test file that runs it for real (on tiny
+#: data). A new README command fails ``test_every_readme_script_is_exercised``
+#: until a test runs it and is listed here.
+EXERCISED_BY = {
+    'scripts/quickstart.sh': 'tests/test_docs/test_readme.py',
+    'scripts/test.sh': '.ci/run',
+    'tools/train.py': 'tests/test_tools/test_train_tool.py',
+    'tools/test.py': 'tests/test_tools/test_train_tool.py',
+    'tools/dist_train.sh': 'tests/test_tools/test_dist_train.py',
+    'tools/dist_test.sh': 'tests/test_tools/test_shell_scripts.py',
+    'tools/model_converters/extract_student.py':
+    'tests/test_tools/test_extract_student.py',
+    'tools/benchmark/kd_bench.py': 'tests/test_bench/test_tools_e2e.py',
+    'tools/benchmark/split_folder.py': 'tests/test_bench/test_split_folder.py',
+    'tools/benchmark/overhead.py': 'tests/test_bench/test_overhead.py',
+    'tools/analysis/feature_spectrum.py':
+    'tests/test_analysis/test_feature_spectrum_tool.py',
+}
+
+
+def readme_commands() -> List[tuple]:
+    """``(readme, script, option flags)`` of every README command.
+
+    Returns:
+        list[tuple]: One entry per script invocation.
+    """
+    found = []
+    for readme in find_readmes(REPO):
+        text = readme.read_text(encoding='utf-8')
+        for block in BASH_BLOCK.findall(text):
+            for line in block.replace('\\\n', ' ').splitlines():
+                line = line.split(' #')[0]
+                for script in called_scripts(line):
+                    flags = re.findall(r'(?<=\s)(--[a-z][\w-]*)', line)
+                    found.append((str(readme.relative_to(REPO)), script,
+                                  tuple(flags)))
+    return found
+
+
+def test_every_readme_script_is_exercised():
+    for readme, script, _ in readme_commands():
+        assert script in EXERCISED_BY, (
+            f'{readme} runs {script}, which no test exercises: add a test '
+            'that runs it and list it in EXERCISED_BY')
+        runner = REPO / EXERCISED_BY[script]
+        assert runner.is_file()
+        assert script.split('/')[-1] in runner.read_text(), (
+            f'{runner} does not run {script}')
+
+
+@pytest.mark.parametrize('readme, script, flags', [
+    c for c in readme_commands() if c[1].endswith('.py') and c[2]
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_readme_options_exist(readme, script, flags):
+    """Each ``--option`` in a README command appears in the tool's help."""
+    help_text = subprocess.run([sys.executable, script, '--help'], cwd=REPO,
+                               capture_output=True, text=True, check=True,
+                               env=dict(os.environ, OMP_NUM_THREADS='1'))
+    for flag in flags:
+        assert flag in help_text.stdout, f'{readme}: {script} has no {flag}'
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (REPO / 'README.md').read_text(encoding='utf-8')
+    assert 'bash scripts/test.sh' in readme
+    assert 'bash scripts/test.sh' in (REPO / '.ci' / 'run').read_text()
+
+
+@pytest.mark.slow
+def test_readme_quickstart_command_runs(tmp_path):
+    """The README's main-job command, as written, in its quick mode."""
+    work = tmp_path / 'quickstart'
+    proc = subprocess.run(
+        ['bash', 'scripts/quickstart.sh', '--quick', '--work-dir', str(work)],
+        cwd=REPO, capture_output=True, text=True,
+        env=dict(os.environ, OMP_NUM_THREADS='1'), timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'LFCC' in proc.stdout and (work / 'results.json').is_file()
