@@ -16,11 +16,17 @@ stamp=$LFCC_VENV/.lfcc_mm-installed
 want=$(cat requirements.txt requirements/*.txt setup.py | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "[lfcc_mm] installing the pinned stack into $LFCC_VENV (once)"
-  pip=("$LFCC_VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+  pip_install() {
+    # Some machines list local package folders that may be absent; pip warns
+    # once per missing folder. Drop only that warning.
+    "$LFCC_VENV/bin/python" -m pip install --quiet \
+      --disable-pip-version-check "$@" \
+      2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+  }
   # torch first, so nothing below pulls a different build
-  "${pip[@]}" -r requirements/torch.txt
-  "${pip[@]}" -r requirements/runtime.txt -r requirements/tests.txt
-  "${pip[@]}" --no-build-isolation --no-deps -e .
+  pip_install -r requirements/torch.txt
+  pip_install -r requirements/runtime.txt -r requirements/tests.txt
+  pip_install --no-build-isolation --no-deps -e .
   echo "$want" > "$stamp"
 fi
 export PATH="$LFCC_VENV/bin:$PATH"
