@@ -108,3 +108,39 @@ def to_nchw(feature: Any,
     b, n, c = feature.shape
     h, w = _grid(n, hw, where, shape)
     return feature.transpose(1, 2).reshape(b, c, h, w)
+
+
+def _input_shape(feature: Any) -> Tuple[int, ...]:
+    """Shape of a tensor, or of the first item of a tuple, for messages."""
+    if isinstance(feature, (tuple, list)) and feature:
+        feature = feature[0]
+    return tuple(getattr(feature, 'shape', ()))
+
+
+def to_checked_map(feature: Any,
+                   layout: str,
+                   in_channels: int,
+                   num_extra_tokens: int = 0,
+                   hw: Optional[Sequence[int]] = None,
+                   where: str = 'feature') -> Tensor:
+    """:func:`to_nchw`, then check the channels a connector was built for.
+
+    Args:
+        feature (Tensor | tuple): The recorded module output.
+        layout (str): ``'nchw'``, ``'nlc'`` or ``'ncl'``.
+        in_channels (int): The expected channels ``C``.
+        num_extra_tokens (int): Leading cls/dist tokens to drop.
+        hw (Sequence[int], optional): The token grid ``(H, W)``.
+        where (str): Name used in error messages.
+
+    Returns:
+        Tensor: ``(B, in_channels, H, W)``.
+    """
+    x = to_nchw(feature, layout, num_extra_tokens, hw, where=where)
+    if x.shape[1] != in_channels:
+        raise LayoutError(
+            f'{where}: expected {in_channels} channels but the feature has '
+            f'{x.shape[1]} (map shape {tuple(x.shape)}, input shape '
+            f'{_input_shape(feature)}); fix `in_channels` or the recorder '
+            'source.')
+    return x

@@ -10,7 +10,7 @@ from mmrazor.models.architectures.connectors.base_connector import \
 from mmrazor.registry import MODELS
 from torch import Tensor, nn
 
-from .layouts import LayoutError, check_layout, to_nchw
+from .layouts import check_layout, to_checked_map
 from .low_pass import RESAMPLE_MATRICES, low_pass
 
 
@@ -109,16 +109,9 @@ class LFCCConnector(BaseConnector):
         Returns:
             Tensor: ``(B, in_channels, H, W)``.
         """
-        where = f'{self.name} (layout={self.layout!r})'
-        x = to_nchw(feature, self.layout, self.num_extra_tokens, self.hw,
-                    where=where)
-        if x.shape[1] != self.in_channels:
-            raise LayoutError(
-                f'{where}: expected {self.in_channels} channels but the '
-                f'feature has {x.shape[1]} (map shape {tuple(x.shape)}, '
-                f'input shape {tuple(_shape(feature))}); fix `in_channels` '
-                'or the recorder source.')
-        return x
+        return to_checked_map(feature, self.layout, self.in_channels,
+                              self.num_extra_tokens, self.hw,
+                              where=f'{self.name} (layout={self.layout!r})')
 
     def forward_train(self, feature: Any) -> Tensor:
         """Map one feature to the compact space.
@@ -138,9 +131,3 @@ class LFCCConnector(BaseConnector):
             out.append(proj(y.flatten(1)))                   # (B, D)
         return F.normalize(torch.stack(out, dim=1), dim=-1)  # (B, S, D)
 
-
-def _shape(feature: Any) -> tuple:
-    """Shape of a tensor, or of the first item of a tuple, for messages."""
-    if isinstance(feature, (tuple, list)) and feature:
-        feature = feature[0]
-    return tuple(getattr(feature, 'shape', ()))

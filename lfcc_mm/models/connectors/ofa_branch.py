@@ -14,7 +14,7 @@ from mmrazor.models.architectures.connectors.base_connector import \
 from mmrazor.registry import MODELS
 from torch import Tensor, nn
 
-from .layouts import LayoutError, check_layout, to_nchw
+from .layouts import check_layout, to_checked_map
 
 BRANCHES = ('cnn', 'token')
 
@@ -261,15 +261,9 @@ class OFABranch(BaseConnector):
         Returns:
             Tensor: ``(B, in_channels, H, W)``.
         """
-        where = f'{self.name} (layout={self.layout!r})'
-        x = to_nchw(feature, self.layout, self.num_extra_tokens, self.hw,
-                    where=where)
-        if x.shape[1] != self.in_channels:
-            raise LayoutError(
-                f'{where}: expected {self.in_channels} channels but the '
-                f'feature has {x.shape[1]} (map shape {tuple(x.shape)}); fix '
-                '`in_channels` or the recorder source.')
-        return x
+        return to_checked_map(feature, self.layout, self.in_channels,
+                              self.num_extra_tokens, self.hw,
+                              where=f'{self.name} (layout={self.layout!r})')
 
     def forward_train(self, feature: Any) -> Tensor:
         """Map one feature to class logits.
