@@ -30,7 +30,7 @@ def test_digits_shapes_and_labels():
 
 def test_digits_pipeline_packs_chw_tensor():
     ds = DigitsDataset(split='test', size=16,
-                       pipeline=[dict(type='PackInputs')])
+                       pipeline=[dict(type='mmpretrain.PackInputs')])
     out = ds[0]
     assert tuple(out['inputs'].shape) == (3, 16, 16)
     assert int(out['data_samples'].gt_label) == ds.get_data_info(0)['gt_label']
