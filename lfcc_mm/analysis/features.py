@@ -18,6 +18,8 @@ import torch
 from mmengine.runner import CheckpointLoader
 from torch import Tensor, nn
 
+from lfcc_mm.models.losses import LFCCLoss
+
 # Keys of a loss_forward_mappings entry that ``get_record`` takes as is.
 _RECORD_KEYS = ('recorder', 'from_student', 'record_idx', 'data_idx')
 
@@ -75,16 +77,22 @@ def _connector(distiller: nn.Module, loss_name: str, key: str,
 def tapped_stages(distiller: nn.Module) -> List[TappedStage]:
     """List the teacher/student pairs a distiller compares, in config order.
 
+    Only :class:`~lfcc_mm.models.losses.LFCCLoss` entries are tapped stages;
+    other losses of the same distiller (logit KD, OFA) are skipped.
+
     Args:
         distiller (nn.Module): A built ``LFCCDistiller`` (or any MMRazor
-            ``ConfigurableDistiller`` whose losses pair one student and one
-            teacher record through LFCC-like connectors).
+            ``ConfigurableDistiller``) with at least one ``LFCCLoss`` whose
+            mapping pairs one student and one teacher record through
+            LFCC-like connectors.
 
     Returns:
-        list[TappedStage]: One per distillation loss.
+        list[TappedStage]: One per ``LFCCLoss``.
     """
     stages = []
     for loss_name, mapping in distiller.loss_forward_mappings.items():
+        if not isinstance(distiller.distill_losses[loss_name], LFCCLoss):
+            continue
         sides = {True: [], False: []}
         for key, record in mapping.items():
             sides[bool(record['from_student'])].append((key, record))
@@ -117,8 +125,8 @@ def tapped_stages(distiller: nn.Module) -> List[TappedStage]:
                 scales=tuple(s_conn.scales),
                 filter=s_conn.filter))
     if not stages:
-        raise ValueError('The distiller has no loss_forward_mappings: no '
-                         'tapped stage to analyse.')
+        raise ValueError('The distiller has no LFCCLoss: no tapped stage to '
+                         'analyse (the tool needs an LFCC config).')
     return stages
 
 

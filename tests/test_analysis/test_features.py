@@ -76,3 +76,30 @@ def test_unusable_mappings_raise_clear_errors():
     with pytest.raises(ValueError, match='exactly one student and one'):
         tapped_stages(_distiller(preds_T=dict(from_student=True,
                                               recorder='s', connector='s')))
+
+
+def test_only_lfcc_losses_are_tapped_stages():
+    """A logit KD loss next to the LFCC losses (as in the benchmark's LFCC
+    runs) is skipped; a distiller without any LFCCLoss is an error."""
+    distiller = MODELS.build(dict(
+        type='LFCCDistiller',
+        student_recorders=dict(s=dict(type='ModuleOutputs', source='a')),
+        teacher_recorders=dict(t=dict(type='ModuleOutputs', source='b')),
+        connectors=dict(
+            s=dict(type='LFCCConnector', in_channels=4),
+            t=dict(type='LFCCConnector', in_channels=4)),
+        distill_losses=dict(
+            loss_kd=dict(type='KLDivergence'),
+            loss_lfcc=dict(type='LFCCLoss')),
+        loss_forward_mappings=dict(
+            loss_kd=dict(preds_S=dict(from_student=True, recorder='s'),
+                         preds_T=dict(from_student=False, recorder='t')),
+            loss_lfcc=dict(
+                preds_S=dict(from_student=True, recorder='s', connector='s'),
+                preds_T=dict(from_student=False, recorder='t',
+                             connector='t')))))
+    assert [s.name for s in tapped_stages(distiller)] == ['loss_lfcc']
+    del distiller.distill_losses['loss_lfcc']
+    del distiller.loss_forward_mappings['loss_lfcc']
+    with pytest.raises(ValueError, match='no LFCCLoss'):
+        tapped_stages(distiller)
