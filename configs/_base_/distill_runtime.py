@@ -7,7 +7,8 @@ configs do; the model dict switches to MMRazor with ``_scope_='mmrazor'``
 """
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
-# Registers LFCC, LFCCDistiller, LFCCConnector and LFCCLoss in MMRazor
+# Registers FrozenTeacherDistill, LFCC, CheckedDistiller, the connectors and
+# losses in MMRazor
 # (and applies the compatibility shims before MMRazor is imported).
 custom_imports = dict(imports=['lfcc_mm'], allow_failed_imports=False)
 

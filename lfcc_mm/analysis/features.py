@@ -81,7 +81,7 @@ def tapped_stages(distiller: nn.Module) -> List[TappedStage]:
     other losses of the same distiller (logit KD, OFA) are skipped.
 
     Args:
-        distiller (nn.Module): A built ``LFCCDistiller`` (or any MMRazor
+        distiller (nn.Module): A built ``CheckedDistiller`` (or any MMRazor
             ``ConfigurableDistiller``) with at least one ``LFCCLoss`` whose
             mapping pairs one student and one teacher record through
             LFCC-like connectors.

@@ -17,12 +17,12 @@ from .engine import Experiment, RunRecord, load_results, run_benchmark
 from .methods import (METHODS, MethodHParams, build_method_model,
                       register_method)
 from .report import markdown_table, summarize, write_report
-from .zoo import MODELS, PAIRS, QUICKSTART_PAIR, ModelSpec, PairSpec, Tap
+from .zoo import MODEL_SPECS, PAIRS, QUICKSTART_PAIR, ModelSpec, PairSpec, Tap
 
 __all__ = [
     'Schedule', 'build_run_config', 'DataSpec', 'digits_data', 'folder_data',
     'Experiment', 'RunRecord', 'load_results', 'run_benchmark', 'METHODS',
     'MethodHParams', 'build_method_model', 'register_method',
-    'markdown_table', 'summarize', 'write_report', 'MODELS', 'PAIRS',
+    'markdown_table', 'summarize', 'write_report', 'MODEL_SPECS', 'PAIRS',
     'QUICKSTART_PAIR', 'ModelSpec', 'PairSpec', 'Tap'
 ]

@@ -24,7 +24,7 @@ from mmengine.logging import print_log
 from .config import Schedule, build_run_config
 from .data import DataSpec
 from .methods import NEEDS_TEACHER, MethodHParams, build_method_model
-from .zoo import MODELS, PAIRS, PairSpec
+from .zoo import MODEL_SPECS, PAIRS, PairSpec
 
 RESULTS_FILE = 'results.json'
 
@@ -154,12 +154,12 @@ def ensure_teacher(exp: Experiment, model_name: str) -> RunRecord:
 
     Args:
         exp (Experiment): The benchmark settings.
-        model_name (str): Key of :data:`~lfcc_mm.bench.zoo.MODELS`.
+        model_name (str): Key of :data:`~lfcc_mm.bench.zoo.MODEL_SPECS`.
 
     Returns:
         RunRecord: The teacher's result (``reused=True`` from the cache).
     """
-    model = MODELS[model_name].classifier(exp.data.num_classes)
+    model = MODEL_SPECS[model_name].classifier(exp.data.num_classes)
     key = _fingerprint(dict(model=model, train=exp.data.train,
                             schedule=asdict(exp.teacher_schedule),
                             seed=exp.teacher_seed))

@@ -129,13 +129,13 @@ def distill_model(pair: PairSpec, num_classes: int, teacher_ckpt: str,
     for name, (role, cfg) in recorders.items():
         by_role[role][name] = cfg
     return dict(
-        type='LFCC',
+        type='FrozenTeacherDistill',
         architecture=pair.student_spec.classifier(num_classes),
         teacher=pair.teacher_spec.classifier(num_classes),
         teacher_ckpt=teacher_ckpt,
         distill_warmup_iters=hp.distill_warmup_iters,
         distiller=dict(
-            type='LFCCDistiller',
+            type='CheckedDistiller',
             student_recorders=by_role['student'],
             teacher_recorders=by_role['teacher'],
             connectors=connectors,

@@ -127,7 +127,7 @@ def measure(mode: str, pair: PairSpec, batch_size: int, img_size: int,
     from .methods import MethodHParams, build_method_model
     if mode not in MODES:
         raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
-    zoo.MODELS.update(models or {})
+    zoo.MODEL_SPECS.update(models or {})
     cuda = torch.cuda.is_available()
     device = 'cuda' if cuda else 'cpu'
     x = torch.randn(batch_size, 3, img_size, img_size, device=device)
@@ -231,8 +231,8 @@ def _pair(name: str) -> PairSpec:
 def _register_224_models() -> None:
     """Add the 224x224 models to the zoo and define the default pair."""
     from . import zoo
-    zoo.MODELS.setdefault(RESNET18_224.name, RESNET18_224)
-    zoo.MODELS.setdefault(DEIT_S_224.name, DEIT_S_224)
+    zoo.MODEL_SPECS.setdefault(RESNET18_224.name, RESNET18_224)
+    zoo.MODEL_SPECS.setdefault(DEIT_S_224.name, DEIT_S_224)
     OVERHEAD_PAIRS.setdefault('deit-s2resnet18', PairSpec(
         'deit-s2resnet18', teacher='deit-s', student='resnet18'))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 from .engine import RunRecord
-from .zoo import MODELS
+from .zoo import MODEL_SPECS
 
 METHOD_LABELS = {'scratch': 'from scratch', 'kd': 'vanilla KD', 'ofa': 'OFA',
                  'lfcc': 'LFCC (+ logit KD)', 'teacher': 'teacher'}
@@ -75,7 +75,7 @@ def summarize(records: Sequence[RunRecord]) -> List[SummaryRow]:
 
 def _model(name: Optional[str]) -> str:
     """``name (family)`` for tables."""
-    return '—' if name is None else f'{name} ({MODELS[name].family})'
+    return '—' if name is None else f'{name} ({MODEL_SPECS[name].family})'
 
 
 def markdown_table(rows: Sequence[SummaryRow]) -> str:

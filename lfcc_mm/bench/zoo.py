@@ -129,7 +129,7 @@ def _mixer(name: str, dims: int, layers: int) -> ModelSpec:
 
 
 #: Every model of the benchmark, by name.
-MODELS: Dict[str, ModelSpec] = {
+MODEL_SPECS: Dict[str, ModelSpec] = {
     spec.name: spec for spec in (
         _resnet('resnet18-w16', 16),    # 0.70 M params, CNN student
         _resnet('resnet18-w32', 32),    # 2.8 M params, CNN teacher
@@ -146,8 +146,8 @@ class PairSpec:
 
     Args:
         name (str): Short name (``'vit2cnn'``...).
-        teacher (str): Key of :data:`MODELS`.
-        student (str): Key of :data:`MODELS`.
+        teacher (str): Key of :data:`MODEL_SPECS`.
+        student (str): Key of :data:`MODEL_SPECS`.
         taps (tuple): ``(student_tap, teacher_tap)`` names distilled by LFCC,
             one :class:`LFCCLoss` each.
     """
@@ -160,13 +160,13 @@ class PairSpec:
 
     def __post_init__(self) -> None:
         for role in ('teacher', 'student'):
-            if getattr(self, role) not in MODELS:
+            if getattr(self, role) not in MODEL_SPECS:
                 raise KeyError(f'pair {self.name!r}: {role} '
                                f'{getattr(self, role)!r} is not one of '
-                               f'{sorted(MODELS)}')
+                               f'{sorted(MODEL_SPECS)}')
         for s_tap, t_tap in self.taps:
-            if s_tap not in MODELS[self.student].taps or \
-                    t_tap not in MODELS[self.teacher].taps:
+            if s_tap not in MODEL_SPECS[self.student].taps or \
+                    t_tap not in MODEL_SPECS[self.teacher].taps:
                 raise KeyError(f'pair {self.name!r}: tap pair '
                                f'({s_tap!r}, {t_tap!r}) is not a student/'
                                'teacher tap')
@@ -174,12 +174,12 @@ class PairSpec:
     @property
     def teacher_spec(self) -> ModelSpec:
         """The teacher's :class:`ModelSpec`."""
-        return MODELS[self.teacher]
+        return MODEL_SPECS[self.teacher]
 
     @property
     def student_spec(self) -> ModelSpec:
         """The student's :class:`ModelSpec`."""
-        return MODELS[self.student]
+        return MODEL_SPECS[self.student]
 
 
 #: The heterogeneous pairs of the benchmark, by name.

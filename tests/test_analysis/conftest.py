@@ -20,7 +20,7 @@ custom_imports = dict(imports=['lfcc_mm'], allow_failed_imports=False)
 tokens = dict(type='LFCCConnector', in_channels=32, embed_dim=16,
               layout='nlc', num_extra_tokens=1)
 model = dict(
-    type='LFCC',
+    type='FrozenTeacherDistill',
     data_preprocessor=dict(type='ImgDataPreprocessor', mean=[127.5] * 3,
                            std=[127.5] * 3, bgr_to_rgb=True),
     architecture=dict(
@@ -36,7 +36,7 @@ model = dict(
         head=dict(type='VisionTransformerClsHead', num_classes=2,
                   in_channels=32)),
     distiller=dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(
             s2=dict(type='ModuleOutputs', source='backbone.layer2'),
             s3=dict(type='ModuleOutputs', source='backbone.layer3')),

@@ -57,7 +57,7 @@ def _distiller(**mapping_changes):
         preds_T=dict(from_student=False, recorder='t', connector='t'))
     mapping.update(mapping_changes)
     return MODELS.build(dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(s=dict(type='ModuleOutputs', source='a')),
         teacher_recorders=dict(t=dict(type='ModuleOutputs', source='b')),
         connectors=dict(
@@ -82,7 +82,7 @@ def test_only_lfcc_losses_are_tapped_stages():
     """A logit KD loss next to the LFCC losses (as in the benchmark's LFCC
     runs) is skipped; a distiller without any LFCCLoss is an error."""
     distiller = MODELS.build(dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(s=dict(type='ModuleOutputs', source='a')),
         teacher_recorders=dict(t=dict(type='ModuleOutputs', source='b')),
         connectors=dict(

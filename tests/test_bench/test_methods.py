@@ -10,7 +10,7 @@ import lfcc_mm  # noqa: F401
 from lfcc_mm.bench import methods as methods_mod
 from lfcc_mm.bench.methods import (METHODS, MethodHParams, build_method_model,
                                    register_method)
-from lfcc_mm.bench.zoo import MODELS, PAIRS, PairSpec
+from lfcc_mm.bench.zoo import MODEL_SPECS, PAIRS, PairSpec
 
 
 def _save_teacher(pair: PairSpec, path: str) -> str:
@@ -112,5 +112,5 @@ def test_pair_spec_validates_models_and_taps():
     with pytest.raises(KeyError, match=r"tap pair \('s9', 's3'\)"):
         PairSpec('bad', teacher='vit-s', student='vit-t',
                  taps=(('s9', 's3'), ))
-    assert {MODELS[p.teacher].family != MODELS[p.student].family
+    assert {MODEL_SPECS[p.teacher].family != MODEL_SPECS[p.student].family
             for p in PAIRS.values()} == {True}

@@ -127,7 +127,7 @@ def test_distill_config_runtime(rel_path):
     method = rel_path.split('/')[-2] if 'baselines' in rel_path else 'lfcc'
     assert cfg.model.type == ('LFCC' if method == 'lfcc' else
                               'FrozenTeacherDistill')
-    assert cfg.model.distiller.type == 'LFCCDistiller'
+    assert cfg.model.distiller.type == 'CheckedDistiller'
     assert cfg.val_cfg == dict(type='mmrazor.SingleTeacherDistillValLoop')
     assert cfg.data_preprocessor.type == 'mmpretrain.ClsDataPreprocessor'
     for loss_name in cfg.model.distiller.distill_losses:

@@ -46,10 +46,10 @@ def lfcc_cfg(student=TINY_CNN, teacher=TINY_VIT, weights=(1.0, ), **kwargs):
             preds_T=dict(from_student=False, recorder=f't{k}',
                          connector=f't{k}'))
     cfg = dict(
-        type='LFCC', architecture=copy.deepcopy(student),
+        type='FrozenTeacherDistill', architecture=copy.deepcopy(student),
         teacher=copy.deepcopy(teacher),
         data_preprocessor=dict(type='ImgDataPreprocessor'),
-        distiller=dict(type='LFCCDistiller', student_recorders=s_rec,
+        distiller=dict(type='CheckedDistiller', student_recorders=s_rec,
                        teacher_recorders=t_rec, connectors=conns,
                        distill_losses=losses, loss_forward_mappings=maps))
     cfg.update(kwargs)

@@ -152,13 +152,13 @@ def ofa_model_cfg(student: str = 'resnet_cifar',
             preds_S=dict(from_student=True, recorder=name, connector=name),
             preds_T=teacher_logits, gt_labels=labels)
     return dict(
-        type='LFCC',
+        type='FrozenTeacherDistill',
         architecture=classifier_cfg(student),
         teacher=classifier_cfg(teacher),
         data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor',
                                num_classes=NUM_CLASSES),
         distiller=dict(
-            type='LFCCDistiller',
+            type='CheckedDistiller',
             student_recorders=student_recorders,
             teacher_recorders=dict(
                 logits=dict(type='ModuleOutputs',

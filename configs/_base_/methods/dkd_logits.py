@@ -1,8 +1,9 @@
 """DKD baseline (Zhao et al., CVPR 2022): decoupled target / non-target KD.
 
 The loss of MMRazor's ``dkd_resnet34_resnet18_8xb32_in1k`` (``tau=1``,
-``beta=0.5``) inside ``FrozenTeacherDistill``, the ``LFCC`` algorithm class
-under a neutral name. The ground truth reaches the loss through a ``ModuleInputs`` recorder on the student's
+``beta=0.5``) inside ``FrozenTeacherDistill`` (the algorithm of every method).
+The ground truth reaches the loss through a ``ModuleInputs`` recorder on
+the student's
 ``head.loss_module`` (``data_idx=1``: its ``target`` argument).
 
 DKD needs one hard label per image, so it only applies to recipes without
@@ -16,7 +17,7 @@ model = dict(
     _scope_='mmrazor',
     type='FrozenTeacherDistill',
     distiller=dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(
             logits=dict(type='ModuleOutputs', source='head.fc'),
             gt_labels=dict(type='ModuleInputs', source='head.loss_module')),

@@ -1,9 +1,8 @@
 """Vanilla KD baseline (Hinton et al.): KL divergence between the logits.
 
 The loss of MMRazor's ``kd_logits_resnet34_resnet18_8xb32_in1k`` (``tau=1``,
-``loss_weight=3``) inside ``FrozenTeacherDistill``, the ``LFCC`` algorithm
-class under a neutral name (frozen eval-mode teacher, strict
-``teacher_ckpt``), so a KD row differs from its LFCC row by the loss alone.
+``loss_weight=3``) inside ``FrozenTeacherDistill`` (frozen eval-mode teacher,
+strict ``teacher_ckpt``; LFCC configs use the same class), so a KD row differs from its LFCC row by the loss alone.
 
 The ``logits`` recorders default to ``head.fc`` (``LinearClsHead``: ResNet,
 MobileNetV2, Swin, ConvNeXt, MLP-Mixer); a ViT side overrides its
@@ -13,7 +12,7 @@ model = dict(
     _scope_='mmrazor',
     type='FrozenTeacherDistill',
     distiller=dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(
             logits=dict(type='ModuleOutputs', source='head.fc')),
         teacher_recorders=dict(

@@ -1,6 +1,6 @@
 """LFCC on two stage pairs, ``mid`` and ``last``, plus the student's own loss.
 
-Every method shares the ``LFCC`` algorithm wrapper (teacher frozen and fully
+Every method shares the ``FrozenTeacherDistill`` algorithm (``LFCC`` here) (teacher frozen and fully
 in eval mode, ``teacher_ckpt`` loaded strictly); only the distiller differs,
 so LFCC and the KD / DKD baselines differ by their loss alone.
 
@@ -15,7 +15,7 @@ model = dict(
     _scope_='mmrazor',
     type='LFCC',
     distiller=dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(
             mid=dict(type='ModuleOutputs'), last=dict(type='ModuleOutputs')),
         teacher_recorders=dict(

@@ -4,9 +4,8 @@ One ``OFABranch`` per student stage (``stage1`` .. ``stage4``) projects that
 stage's feature to class logits; ``OFALoss`` matches the student's final
 logits (``loss_ofa_logits``) and every branch's logits
 (``loss_ofa_stage<k>``) to the teacher's final logits, next to the student's
-own cross-entropy. Inside ``FrozenTeacherDistill`` (the ``LFCC`` algorithm
-class under a neutral name: frozen eval-mode teacher, strict
-``teacher_ckpt``), so an OFA row differs from its LFCC row by the distiller
+own cross-entropy. Inside ``FrozenTeacherDistill`` (frozen eval-mode
+teacher, strict ``teacher_ckpt``; LFCC configs use the same class), so an OFA row differs from its LFCC row by the distiller
 alone. The ground truth reaches every ``OFALoss`` through a ``ModuleInputs``
 recorder on the student's ``head.loss_module`` (``data_idx=1``: its
 ``target``; soft Mixup / CutMix scores are reduced to their argmax).
@@ -39,7 +38,7 @@ model = dict(
     _scope_='mmrazor',
     type='FrozenTeacherDistill',
     distiller=dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(
             logits=dict(type='ModuleOutputs', source='head.fc'),
             gt_labels=dict(type='ModuleInputs', source='head.loss_module'),

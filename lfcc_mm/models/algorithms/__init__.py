@@ -1,3 +1,9 @@
-from .lfcc import LFCC, TeacherCheckpointError, load_teacher_checkpoint
+from .frozen_teacher_distill import (FrozenTeacherDistill,
+                                     TeacherCheckpointError,
+                                     load_teacher_checkpoint)
+from .lfcc import LFCC
 
-__all__ = ['LFCC', 'TeacherCheckpointError', 'load_teacher_checkpoint']
+__all__ = [
+    'FrozenTeacherDistill', 'LFCC', 'TeacherCheckpointError',
+    'load_teacher_checkpoint'
+]

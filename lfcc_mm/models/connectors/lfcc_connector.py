@@ -87,7 +87,7 @@ class LFCCConnector(BaseConnector):
         self.layout = check_layout(layout)
         self.num_extra_tokens = num_extra_tokens
         self.hw = tuple(hw) if hw is not None else None
-        # Set by LFCCDistiller to the config key, for error messages.
+        # Set by CheckedDistiller to the config key, for error messages.
         self.name = type(self).__name__
         self.norms = nn.ModuleList(
             nn.LayerNorm(in_channels) if norm else nn.Identity()

@@ -149,7 +149,7 @@ class OFABranch(BaseConnector):
         self.num_extra_tokens = num_extra_tokens
         self.hw = tuple(hw) if hw is not None else None
         self.branch = branch
-        # Set by LFCCDistiller to the config key, for error messages.
+        # Set by CheckedDistiller to the config key, for error messages.
         self.name = type(self).__name__
         if branch == 'cnn':
             self.num_downsamples = self._cnn_downsamples(

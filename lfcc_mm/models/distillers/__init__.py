@@ -1,4 +1,7 @@
-from .lfcc_distiller import (LFCCDistiller, RecorderSourceError,
-                             check_recorder_sources)
+from .checked_distiller import (CheckedDistiller, LFCCDistiller,
+                                RecorderSourceError, check_recorder_sources)
 
-__all__ = ['LFCCDistiller', 'RecorderSourceError', 'check_recorder_sources']
+__all__ = [
+    'CheckedDistiller', 'LFCCDistiller', 'RecorderSourceError',
+    'check_recorder_sources'
+]

@@ -49,7 +49,7 @@ model = dict(
         std=[127.5, 127.5, 127.5],
         bgr_to_rgb=True),
     distiller=dict(
-        type='LFCCDistiller',
+        type='CheckedDistiller',
         student_recorders=dict(
             s2=dict(type='ModuleOutputs', source='backbone.layers.1')),
         teacher_recorders=dict(

@@ -1,4 +1,4 @@
-"""LFCCDistiller: MMRazor's ConfigurableDistiller with build-time checks."""
+"""CheckedDistiller: MMRazor's ConfigurableDistiller with build-time checks."""
 from __future__ import annotations
 
 import difflib
@@ -62,7 +62,7 @@ def check_recorder_sources(recorders: RecorderManager, model: nn.Module,
 
 
 @MODELS.register_module()
-class LFCCDistiller(ConfigurableDistiller):
+class CheckedDistiller(ConfigurableDistiller):
     """:class:`ConfigurableDistiller` that fails early with clear messages.
 
     Same arguments and behaviour as MMRazor's ``ConfigurableDistiller``, plus:
@@ -100,3 +100,8 @@ class LFCCDistiller(ConfigurableDistiller):
         """Check, then initialise the teacher recorders."""
         check_recorder_sources(self.teacher_recorders, model, 'teacher')
         super().prepare_from_teacher(model)
+
+
+@MODELS.register_module()
+class LFCCDistiller(CheckedDistiller):
+    """Former name of :class:`CheckedDistiller`, kept for older configs."""
