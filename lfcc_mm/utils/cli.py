@@ -17,6 +17,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from lfcc_mm.compat import adapt_cfg_for_device
+from lfcc_mm.engine.collective_timeout import collective_timeout_message
 from lfcc_mm.engine.resume_checkpoint import resume_settings
 from .config_checks import (check_data_paths, describe_registry_miss,
                             key_being_built)
@@ -158,8 +159,9 @@ def run(cfg: Config, mode: str) -> Runner:
 
     Raises:
         UserError: A component name that no registry knows (with its config
-            key and the closest registered names), or an lfcc_mm error raised
-            while building a component (prefixed with its config key).
+            key and the closest registered names), an lfcc_mm error raised
+            while building a component (prefixed with its config key), or a
+            distributed collective that timed out (a hung rank).
     """
     try:
         if 'runner_type' in cfg:
@@ -170,6 +172,10 @@ def run(cfg: Config, mode: str) -> Runner:
     except UserError:
         raise
     except Exception as err:  # noqa: BLE001 - re-raised, with a key if known
+        dist_cfg = (cfg.get('env_cfg') or {}).get('dist_cfg') or {}
+        timeout = collective_timeout_message(err, dist_cfg.get('timeout'))
+        if timeout is not None:  # a hung rank: one line, not a gloo trace
+            raise UserError(timeout) from err
         if isinstance(err, KeyError):
             message = describe_registry_miss(err, cfg)
             if message is not None:
