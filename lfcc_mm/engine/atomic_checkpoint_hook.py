@@ -100,6 +100,10 @@ class AtomicCheckpointHook(CheckpointHook):
                 os.remove(tmp)
                 runner.logger.info(f'Removed {tmp}, the unfinished save of '
                                    'an interrupted run.')
+            pointer_tmp = osp.join(runner.work_dir,
+                                   'last_checkpoint' + TMP_SUFFIX)
+            if osp.isfile(pointer_tmp):
+                os.remove(pointer_tmp)
 
     def _is_local(self) -> bool:
         """Whether checkpoints go to the local file system."""

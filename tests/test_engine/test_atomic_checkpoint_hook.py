@@ -80,7 +80,8 @@ class ScriptedMetric(BaseMetric):
                 'teacher.accuracy/top1': 99.0}
 
 
-def make_runner(work_dir, max_iters: int = 4, resume_from: Optional[str] = None,
+def make_runner(work_dir, max_iters: int = 4,
+                resume_from: Optional[str] = None,
                 hook_type: str = 'AtomicCheckpointHook', **hook) -> Runner:
     """A toy iteration-based Runner checkpointing every iteration."""
     hook = dict(dict(type=hook_type, interval=1, by_epoch=False,

@@ -3,9 +3,10 @@
 A tiny distillation run (``tools/train.py`` as a subprocess, CPU,
 deterministic) keeps one checkpoint (``max_keep_ckpts=1``), saved every
 iteration. It is killed with SIGKILL at random moments of its training
-phase (around or during a random iteration's save) several times and resumed with ``--resume auto`` each time; it must
-end with the weights of an uninterrupted run, and no kill may cost more
-than the checkpoint being written when it struck.
+phase (around or during a random iteration's save) several times and
+resumed with ``--resume auto`` each time; it must end with the weights of
+an uninterrupted run, and no kill may cost more than the checkpoint being
+written when it struck.
 """
 import os
 import random

@@ -1,4 +1,4 @@
-"""``tools/train.py --resume``: the Runner config that ``load_config`` builds."""
+"""``tools/train.py --resume``: what ``load_config`` sets up to resume."""
 import argparse
 
 import pytest
