@@ -1,3 +1,9 @@
+from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .cpu_amp_optim_wrapper import CPUAmpOptimWrapper
+from .resume_checkpoint import (checkpoint_problem, find_resume_checkpoint,
+                                resume_settings)
 
-__all__ = ['CPUAmpOptimWrapper']
+__all__ = [
+    'AtomicCheckpointHook', 'CPUAmpOptimWrapper', 'checkpoint_problem',
+    'find_resume_checkpoint', 'resume_settings'
+]

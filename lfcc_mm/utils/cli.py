@@ -17,6 +17,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from lfcc_mm.compat import adapt_cfg_for_device
+from lfcc_mm.engine.collective_timeout import collective_timeout_message
+from lfcc_mm.engine.resume_checkpoint import resume_settings
 from .config_checks import (check_data_paths, describe_registry_miss,
                             key_being_built)
 from .user_errors import UserError, user_error_message
@@ -121,11 +123,12 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
         wrapper_type = (cfg.get('optim_wrapper') or {}).get('type')
         if args.amp or wrapper_type == 'AmpOptimWrapper':
             _set_amp(cfg)
-        if args.resume == 'auto':  # latest checkpoint in work_dir
-            cfg.resume, cfg.load_from = True, None
-        elif args.resume is not None:
-            _check_file(args.resume, '--resume checkpoint')
-            cfg.resume, cfg.load_from = True, args.resume
+        if args.resume is not None:
+            # 'auto': the newest complete checkpoint in the final work_dir
+            # (a --cfg-options work_dir=... wins); a path must be complete.
+            work_dir = (args.cfg_options or {}).get('work_dir', cfg.work_dir)
+            cfg.resume, cfg.load_from = resume_settings(args.resume,
+                                                        work_dir)
     elif mode == 'test':
         _check_file(args.checkpoint, 'checkpoint')
         cfg.load_from = args.checkpoint
@@ -156,8 +159,9 @@ def run(cfg: Config, mode: str) -> Runner:
 
     Raises:
         UserError: A component name that no registry knows (with its config
-            key and the closest registered names), or an lfcc_mm error raised
-            while building a component (prefixed with its config key).
+            key and the closest registered names), an lfcc_mm error raised
+            while building a component (prefixed with its config key), or a
+            distributed collective that timed out (a hung rank).
     """
     try:
         if 'runner_type' in cfg:
@@ -168,6 +172,10 @@ def run(cfg: Config, mode: str) -> Runner:
     except UserError:
         raise
     except Exception as err:  # noqa: BLE001 - re-raised, with a key if known
+        dist_cfg = (cfg.get('env_cfg') or {}).get('dist_cfg') or {}
+        timeout = collective_timeout_message(err, dist_cfg.get('timeout'))
+        if timeout is not None:  # a hung rank: one line, not a gloo trace
+            raise UserError(timeout) from err
         if isinstance(err, KeyError):
             message = describe_registry_miss(err, cfg)
             if message is not None:

@@ -39,12 +39,18 @@ def test_defaults(in_project, monkeypatch):
 
 
 def test_resume_auto_and_path(in_project, tmp_path):
+    # auto without a checkpoint: a warning, then training from scratch
+    # (tests/test_engine/test_resume_checkpoint.py has the other cases).
     cfg = load_config(_args(resume='auto'), 'train')
-    assert cfg.resume is True and cfg.load_from is None
+    assert cfg.resume is False and cfg.load_from is None
     ckpt = tmp_path / 'iter_2.pth'
-    ckpt.write_bytes(b'')
+    torch.save(dict(meta=dict(iter=2)), ckpt)
     cfg = load_config(_args(resume=str(ckpt)), 'train')
     assert cfg.resume is True and cfg.load_from == str(ckpt)
+    ckpt.write_bytes(b'')
+    with pytest.raises(UserError, match="--resume checkpoint '.*iter_2.pth' "
+                       r'is empty \(0 bytes\)'):
+        load_config(_args(resume=str(ckpt)), 'train')
     with pytest.raises(UserError, match="--resume checkpoint 'nope.pth' "
                        'does not exist'):
         load_config(_args(resume='nope.pth'), 'train')
