@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
+import numpy as np
 from mmengine.config import Config, ConfigDict
 
 from lfcc_mm.utils.user_errors import UserError
@@ -240,7 +241,8 @@ def sync_crd_memory(cfg: Config) -> None:
 
     ``CRDLoss`` keeps one row per training image (``sample_n``); the
     default is the default student set's size. This builds the training
-    set once to count it.
+    set once to count it, and checks what ``mmrazor.CRDDataset`` needs:
+    the same number of images in every class.
 
     Args:
         cfg (Config): A benchmark config, modified in place.
@@ -249,10 +251,15 @@ def sync_crd_memory(cfg: Config) -> None:
     crd = [loss for loss in losses.values() if loss.type == 'CRDLoss']
     if not crd:
         return
-    num_images = len(_build_dataset(_innermost(
-        cfg.train_dataloader.dataset)))
+    dataset = _build_dataset(_innermost(cfg.train_dataloader.dataset))
+    counts = np.bincount(np.asarray(dataset.get_gt_labels(), dtype=np.int64))
+    if len(set(counts.tolist())) > 1:
+        raise UserError(
+            'CRD (mmrazor.CRDDataset) needs the same number of training '
+            f'images in every class, got {counts.min()} to {counts.max()} '
+            f'per class over {len(counts)} labels; set train_per_class.')
     for loss in crd:
-        loss.sample_n = num_images
+        loss.sample_n = len(dataset)
 
 
 def load_bench_config(config: str,

@@ -73,7 +73,7 @@ def folder(tmp_path_factory):
     return _write_images(tmp_path_factory.mktemp('folder'))
 
 
-def _write_pickles(root, folder, files, label_key, labels, n=4):
+def _write_pickles(root, folder, files, label_key, labels, n):
     """CIFAR python-format batches: ``data`` (N, 3072) uint8 + labels."""
     rng = np.random.default_rng(0)
     (root / folder).mkdir(parents=True, exist_ok=True)
@@ -86,8 +86,9 @@ def _write_pickles(root, folder, files, label_key, labels, n=4):
 
 @pytest.fixture
 def fake_cifar(tmp_path, monkeypatch):
-    """Fake CIFAR-10 (labels 0/1) and CIFAR-100 (labels 0/99) pickles; the
-    md5 checks of mmpretrain's datasets are skipped (fake content)."""
+    """Fake CIFAR-10 (4 images per file, labels 0/1) and CIFAR-100 (200
+    images, 2 per class) pickles; the md5 checks of mmpretrain's datasets
+    are skipped (fake content)."""
     for cls in (CIFAR10, CIFAR100):
         for attr in ('train_list', 'test_list'):
             monkeypatch.setattr(cls, attr,
@@ -96,9 +97,9 @@ def fake_cifar(tmp_path, monkeypatch):
     c10, c100 = tmp_path / 'c10', tmp_path / 'c100'
     _write_pickles(c10, 'cifar-10-batches-py',
                    [n for n, _ in CIFAR10.train_list] + ['test_batch'],
-                   'labels', [0, 1])
+                   'labels', [0, 1], n=4)
     _write_pickles(c100, 'cifar-100-python', ['train', 'test'],
-                   'fine_labels', [0, 99])
+                   'fine_labels', list(range(100)), n=200)
     return dict(cifar10=str(c10), cifar100=str(c100))
 
 
@@ -128,7 +129,8 @@ def _one_step(cfg):
     """Build loader, model and optimiser from ``cfg``; run one train_step.
 
     Returns:
-        tuple: (losses, model, params before the step by name).
+        tuple: (losses, model, names of the parameters that received a
+        gradient, parameters before the step by name).
     """
     init_default_scope(cfg.default_scope)
     loader = Runner.build_dataloader(copy.deepcopy(cfg.train_dataloader))
@@ -136,26 +138,34 @@ def _one_step(cfg):
     model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(model_cfg).train()
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    got_grad = set()
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            param.register_hook(
+                lambda grad, name=name: got_grad.add(name))
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     losses = model.train_step(next(iter(loader)), optim_wrapper)
-    return losses, model, before
+    return losses, model, got_grad, before
 
 
-def _check_step(cfg, losses, model, before, label):
+def _check_step(cfg, losses, model, got_grad, before, label):
     distill = cfg.model.get('distiller', {}).get('distill_losses', {})
     expected = {f'distill.{name}' for name in distill}
     assert expected <= set(losses), f'{label}: missing {expected - set(losses)}'
     assert set(losses) - expected, f'{label}: no cross-entropy loss'
     for name, value in losses.items():
         assert math.isfinite(value.item()), f'{label}: {name} = {value}'
+    trained = {n for n, _ in model.named_parameters()
+               if not n.startswith('teacher.')}
+    # Every student / connector parameter is in the graph of the loss
+    # (find_unused_parameters=False relies on it; a drop-path may still
+    # zero a gradient) and the step moved the student; the teacher is
+    # frozen and stays put.
+    assert trained - got_grad == set(), f'{label}: {trained - got_grad}'
+    assert not any(n.startswith('teacher.') for n in got_grad)
     changed = {n for n, p in model.named_parameters()
                if not torch.equal(p.detach(), before[n])}
-    trained = {n for n, p in model.named_parameters()
-               if not n.startswith('teacher.')}
-    # Every student / connector parameter got a gradient (AdamW moved it);
-    # find_unused_parameters=False relies on that. The teacher stays put.
-    assert trained - changed == set(), f'{label}: {trained - changed}'
-    assert not any(n.startswith('teacher.') for n in changed)
+    assert changed and not any(n.startswith('teacher.') for n in changed)
 
 
 # ---- structure ------------------------------------------------------------
@@ -287,13 +297,14 @@ def test_config_trains_one_step_on_a_class_folder(bench, folder,
         bench.path, work_dir=str(tmp_path), teacher_ckpt=ckpt,
         train_root=folder, test_root=folder))
     assert cfg.train_dataloader.drop_last is True
-    losses, model, before = _one_step(cfg)
-    _check_step(cfg, losses, model, before, bench.path)
+    _check_step(cfg, *_one_step(cfg), bench.path)
 
 
-@pytest.mark.parametrize('method', ['lfcc_kd', 'crd', 'ofa', 'fitnet'])
-@pytest.mark.parametrize('dataset', ['cifar10', 'cifar100'])
-def test_config_trains_one_step_on_cifar_pickles(method, dataset,
+# Each dataset once with CRD's wrapper, and with the other connectors.
+@pytest.mark.parametrize('dataset, method', [
+    ('cifar10', 'crd'), ('cifar10', 'fitnet'), ('cifar100', 'crd'),
+    ('cifar100', 'ofa'), ('cifar100', 'lfcc_kd')])
+def test_config_trains_one_step_on_cifar_pickles(dataset, method,
                                                  fake_cifar, teacher_ckpts,
                                                  tmp_path):
     path = str(BENCH / f'{method}_res18-w32_vit-t_cifar10.py')
@@ -308,29 +319,38 @@ def test_config_trains_one_step_on_cifar_pickles(method, dataset,
     cfg = _tiny(load_bench_config(
         path, work_dir=str(tmp_path), dataset=dataset,
         data_root=fake_cifar[dataset], teacher_ckpt=str(ckpt),
-        train_per_class=2))
+        train_per_class=2 if dataset == 'cifar10' else 1))
+    # CIFAR-10: the first 2 images of each class (labels alternate 0 / 1);
+    # CIFAR-100: the first image of each of the 100 classes.
+    indices = [0, 1, 2, 3] if dataset == 'cifar10' else list(range(100))
     train = cfg.train_dataloader.dataset
     if method == 'crd':  # the wrapper and its packing survive the swap
         assert train.type == 'mmrazor.CRDDataset'
         train = train.dataset
         assert train.pipeline[-1].type == 'PackCRDInputs'
-        # 2 images per class, 2 classes: the memory has one row per image.
-        assert cfg.model.distiller.distill_losses.loss_crd.sample_n == 4
+        # The memory has one row per training image.
+        assert cfg.model.distiller.distill_losses.loss_crd.sample_n == len(
+            indices)
     assert train.type == dataset.upper()
     assert 'LoadImageFromFile' not in [t.type for t in train.pipeline]
     assert cfg.data_preprocessor.to_rgb is False
     assert cfg.data_preprocessor.num_classes == num_classes
     assert cfg.model.architecture.head.num_classes == num_classes
-    # First 2 images of each class (labels alternate 0 / 1 or 0 / 99).
-    assert train.indices == [0, 1, 2, 3]
+    assert train.indices == indices
     assert cfg.val_dataloader.dataset.split == 'test'
-    losses, model, before = _one_step(cfg)
-    _check_step(cfg, losses, model, before, f'{method} {dataset}')
+    losses, model, got_grad, before = _one_step(cfg)
+    _check_step(cfg, losses, model, got_grad, before, f'{method} {dataset}')
+    heads = 0
     for name, module in model.named_modules():
-        if hasattr(module, 'num_classes') and not name.startswith('teacher'):
+        if name.endswith(('architecture.head', 'connectors.s_mid',
+                          'connectors.s_last')) and hasattr(
+                              module, 'num_classes'):
             assert module.num_classes == num_classes, name
+            heads += 1
+    assert heads == (3 if method == 'ofa' else 1)
 
 
+@pytest.mark.slow
 def test_teacher_then_crd_student_through_the_runner(folder, tmp_path):
     """The documented chain: train a teacher config, then a student config
     whose ``teacher_ckpt`` is the teacher's last checkpoint."""
@@ -409,6 +429,16 @@ def test_load_bench_config_rejects_bad_input(kwargs, message):
                        work_dir='w'), **kwargs)
     with pytest.raises(UserError, match=message):
         load_bench_config(**kwargs)
+
+
+def test_crd_rejects_a_training_set_with_unequal_classes(tmp_path):
+    root = _write_images(tmp_path / 'uneven', per_class=1)
+    _write_images(tmp_path / 'extra', classes=('a', ), per_class=1)
+    (tmp_path / 'extra' / 'a' / '0.png').rename(
+        Path(root) / 'a' / '1.png')
+    path = str(BENCH / 'crd_vit-s_res18-w16_cifar10.py')
+    with pytest.raises(UserError, match='1 to 2 per class over 2 labels'):
+        load_bench_config(path, work_dir='w', train_root=root)
 
 
 def test_find_bench_configs_parses_method_teacher_student(tmp_path):

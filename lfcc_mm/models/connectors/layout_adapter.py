@@ -85,7 +85,8 @@ class LayoutAdapter(BaseConnector):
 
         Returns:
             Tensor: The wrapped connector's output on the
-            ``(B, C, size, size)`` map (the map itself without one).
+            ``(B, C, size, size)`` map (the map itself without one),
+            contiguous: MMRazor's losses ``view`` their inputs.
         """
         x = to_checked_map(feature, self.layout, self.in_channels,
                            self.num_extra_tokens, self.hw,
@@ -93,4 +94,5 @@ class LayoutAdapter(BaseConnector):
         if self.size is not None and tuple(x.shape[-2:]) != (self.size,
                                                              self.size):
             x = low_pass(x, self.size, 'avg')
+        x = x.contiguous()
         return self.connector(x) if self.connector is not None else x

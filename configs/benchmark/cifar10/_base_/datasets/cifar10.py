@@ -10,7 +10,7 @@ any benchmark config (``dataset='cifar10'``).
 dataset_type = 'CIFAR10'
 
 data_preprocessor = dict(
-    type='ClsDataPreprocessor',
+    type='mmpretrain.ClsDataPreprocessor',
     num_classes=10,
     mean=[125.307, 122.961, 113.8575],
     std=[51.5865, 50.847, 51.255],

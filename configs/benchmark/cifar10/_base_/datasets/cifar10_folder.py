@@ -18,7 +18,7 @@ horizontal flip; testing uses the images as they are.
 dataset_type = 'FolderSubsetDataset'
 
 data_preprocessor = dict(
-    type='ClsDataPreprocessor',
+    type='mmpretrain.ClsDataPreprocessor',
     num_classes=10,
     mean=[125.307, 122.961, 113.8575],
     std=[51.5865, 50.847, 51.255],
