@@ -174,11 +174,13 @@ def balanced_indices(labels: List[int], per_class: int) -> List[int]:
 
 
 def _build_dataset(dataset: ConfigDict) -> Any:
-    """Build a dataset config as the Runner would (mmpretrain scope)."""
+    """Build a dataset config as the Runner would (mmpretrain scope), to
+    read its labels / length (no serialisation: its ``gc.collect`` takes a
+    second in a large process)."""
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS
     init_default_scope('mmpretrain')
-    return DATASETS.build(copy.deepcopy(dataset))
+    return DATASETS.build(dict(copy.deepcopy(dataset), serialize_data=False))
 
 
 def set_train_per_class(cfg: Config, per_class: Optional[int]) -> None:

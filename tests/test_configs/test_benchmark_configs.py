@@ -11,6 +11,7 @@ in their distiller (CRD also in its training-set wrapper), names match the
 method list, every direction is covered, teachers get the larger budget.
 """
 import copy
+import functools
 import importlib.util
 import math
 import pickle
@@ -53,7 +54,9 @@ FAMILY = {'ResNet_CIFAR': 'CNN', 'VisionTransformer': 'ViT',
           'MlpMixer': 'MLP'}
 
 
+@functools.lru_cache(maxsize=None)
 def _load(path):
+    """A config, loaded once per session: callers must not modify it."""
     return Config.fromfile(path)
 
 
@@ -119,9 +122,14 @@ def teacher_ckpts(tmp_path_factory):
 
 
 def _tiny(cfg):
-    """Batch 2, no workers (the tiny sets have 4 images)."""
+    """Batch 2, no workers (the tiny sets have 4 images), no serialisation
+    of the data list (its ``gc.collect()`` costs ~1 s per dataset here)."""
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[key].update(batch_size=2, num_workers=0)
+        dataset = cfg[key].dataset
+        while 'dataset' in dataset:
+            dataset = dataset.dataset
+        dataset.serialize_data = False
     return cfg
 
 
