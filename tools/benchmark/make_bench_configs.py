@@ -65,7 +65,8 @@ class Raw(str):
     """Python source emitted as is (e.g. ``_base_.vit_s``)."""
 
 
-def fmt(value: Any, indent: int = 0, prefix: int = 0) -> str:
+def fmt(value: Any, indent: int = 0, prefix: int = 0, suffix: int = 0
+        ) -> str:
     """Format ``value`` as config source in the repository's style.
 
     Dicts with identifier keys become ``dict(k=v, ...)``, on one line when
@@ -75,6 +76,8 @@ def fmt(value: Any, indent: int = 0, prefix: int = 0) -> str:
         value (Any): Dict, list, tuple, :class:`Raw` or a literal.
         indent (int): Indentation of the line the value starts on.
         prefix (int): Characters before the value on its first line.
+        suffix (int): Characters that follow the value on its last line
+            (closing brackets, a comma).
 
     Returns:
         str: The source text.
@@ -94,15 +97,18 @@ def fmt(value: Any, indent: int = 0, prefix: int = 0) -> str:
         return repr(value)
     flat = opening + ', '.join(
         key + fmt(v, indent, 80) for key, v in items) + closing
-    if '\n' not in flat and prefix + len(flat) <= 79:
+    if '\n' not in flat and prefix + len(flat) + suffix <= 79:
         return flat
     inner = ' ' * (indent + 4)
-    lines = [
-        inner + key + fmt(v, indent + 4, indent + 4 + len(key))
-        for key, v in items
-    ]
     if closing == ']':  # lists: trailing comma, bracket on its own line
+        lines = [inner + key + fmt(v, indent + 4, indent + 4 + len(key), 1)
+                 for key, v in items]
         return opening + '\n' + ',\n'.join(lines) + ',\n' + ' ' * indent + ']'
+    lines = [
+        inner + key + fmt(v, indent + 4, indent + 4 + len(key),
+                          1 if i < len(items) - 1 else suffix + len(closing))
+        for i, (key, v) in enumerate(items)
+    ]
     return opening + '\n' + ',\n'.join(lines) + closing
 
 
@@ -219,7 +225,7 @@ def teacher_config_name(teacher: str) -> str:
 def teacher_config(teacher: str) -> str:
     """Source of a teacher's config."""
     var = var_name(teacher)
-    return f'''"""{teacher} ({family(teacher)}) teacher of the CIFAR-10 benchmark.
+    return f'''"""{teacher} ({family(teacher)}) teacher, CIFAR-10 benchmark.
 
 All training images and the longer schedule (``_base_/teacher_run.py``),
 so that the teacher ends clearly above the students it teaches.

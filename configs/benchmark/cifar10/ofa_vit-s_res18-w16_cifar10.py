@@ -26,4 +26,7 @@ model = dict(
             last=dict(source='backbone.layer4')),
         connectors=dict(
             s_mid=dict(in_channels=64, out_channels=128, num_downsamples=0),
-            s_last=dict(in_channels=128, out_channels=128, num_downsamples=0))))
+            s_last=dict(
+                in_channels=128,
+                out_channels=128,
+                num_downsamples=0))))

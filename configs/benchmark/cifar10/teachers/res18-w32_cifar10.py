@@ -1,4 +1,4 @@
-"""res18-w32 (CNN) teacher of the CIFAR-10 benchmark.
+"""res18-w32 (CNN) teacher, CIFAR-10 benchmark.
 
 All training images and the longer schedule (``_base_/teacher_run.py``),
 so that the teacher ends clearly above the students it teaches.
