@@ -33,12 +33,16 @@ INPUT_SIZE = {'ImageNet': 224, 'CIFAR100': 32}
 def all_configs() -> List[str]:
     """Every runnable config, as a path relative to ``configs/``.
 
+    The benchmark grid (``configs/benchmark/``) has its own conventions and
+    tests (``test_benchmark_configs.py``) and is not listed here.
+
     Returns:
         list[str]: Sorted paths; ``_base_`` fragments excluded.
     """
     return sorted(
         str(p.relative_to(CONFIGS)) for p in CONFIGS.rglob('*.py')
-        if '_base_' not in p.parts)
+        if '_base_' not in p.parts and p.relative_to(CONFIGS).parts[0] !=
+        'benchmark')
 
 
 def distill_configs() -> List[str]:
