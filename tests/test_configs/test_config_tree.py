@@ -6,7 +6,7 @@ import copy
 import functools
 import re
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 import mmpretrain
 import pytest
@@ -42,6 +42,15 @@ SAME_RECIPE_KEYS = ('train_dataloader', 'val_dataloader', 'optim_wrapper',
 def _mmpretrain_model(cfg_path: str) -> Dict[str, Any]:
     """The model dict of an ``mmpretrain::`` config (cached)."""
     return get_config(cfg_path).model.to_dict()
+
+
+@functools.lru_cache(maxsize=None)
+def _mmpretrain_inputs(cfg_path: str) -> Tuple[Dict[str, Any], int]:
+    """Data preprocessor and test crop size of an ``mmpretrain::`` config."""
+    cfg = get_config(cfg_path)
+    crops = [t.crop_size for t in cfg.test_dataloader.dataset.pipeline
+             if t.type == 'CenterCrop']
+    return cfg.data_preprocessor.to_dict(), crops[0]
 
 
 def _resolve_model(model_cfg: Dict[str, Any]) -> Dict[str, Any]:
@@ -264,6 +273,27 @@ def test_teacher_ckpt_belongs_to_the_teacher(rel_path):
     finetuned = _resolve_model(teacher_cfg.model).to_dict()
     finetuned['backbone'].pop('init_cfg')
     assert _resolve_model(teacher).to_dict() == finetuned
+
+
+@pytest.mark.parametrize('rel_path', distill_configs())
+def test_teacher_sees_the_normalisation_it_was_trained_with(rel_path):
+    """``teacher_data_preprocessor`` is the mean / std of the teacher's own
+    training config (mmpretrain's config for zoo teachers, the fine-tuning
+    config for CIFAR-100 teachers), with the student's channel order and
+    resolution (no ``size``: every teacher here was evaluated at the
+    students' crop)."""
+    cfg = load(_full_name(rel_path))
+    if cfg.model.teacher_ckpt.startswith('https://'):  # zoo teacher
+        own, crop = _mmpretrain_inputs(teacher.cfg_path)
+        assert crop == 224 and 'size' not in cfg.model.teacher_data_preprocessor
+    else:
+        name = re.fullmatch(r'work_dirs/(?P<name>[^/]+)/epoch_\d+\.pth',
+                            cfg.model.teacher_ckpt)['name']
+        own = load(f'teachers/{name}.py').data_preprocessor
+    assert cfg.model.teacher_data_preprocessor == dict(
+        mean=list(own['mean']), std=list(own['std'])), rel_path
+    assert own.get('to_rgb', False) == cfg.data_preprocessor.get(
+        'to_rgb', False)
 
 
 @pytest.mark.parametrize(
