@@ -284,8 +284,9 @@ def test_teacher_sees_the_normalisation_it_was_trained_with(rel_path):
     students' crop)."""
     cfg = load(_full_name(rel_path))
     if cfg.model.teacher_ckpt.startswith('https://'):  # zoo teacher
-        own, crop = _mmpretrain_inputs(teacher.cfg_path)
-        assert crop == 224 and 'size' not in cfg.model.teacher_data_preprocessor
+        own, crop = _mmpretrain_inputs(cfg.model.teacher.cfg_path)
+        assert crop == 224
+        assert 'size' not in cfg.model.teacher_data_preprocessor
     else:
         name = re.fullmatch(r'work_dirs/(?P<name>[^/]+)/epoch_\d+\.pth',
                             cfg.model.teacher_ckpt)['name']
