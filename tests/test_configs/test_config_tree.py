@@ -122,6 +122,14 @@ def test_name_states_method_dataset_and_global_batch(rel_path):
     assert cfg.train_dataloader.dataset.type == DATASET_TYPE[data]
 
 
+@pytest.mark.parametrize('rel_path', all_configs())
+def test_train_loader_drops_the_incomplete_last_batch(rel_path):
+    """A last batch of one sample would leave ``LFCCLoss`` without
+    negatives (and BatchNorm without statistics): every train loader drops
+    it. mmengine hands ``drop_last`` to ``torch.utils.data.DataLoader``."""
+    assert load(rel_path).train_dataloader.get('drop_last') is True
+
+
 @pytest.mark.parametrize('rel_path', distill_configs())
 def test_distill_config_runtime(rel_path):
     cfg = load(rel_path)
