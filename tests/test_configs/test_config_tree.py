@@ -181,10 +181,66 @@ def test_baseline_shares_teacher_student_and_recipe_with_lfcc(rel_path):
     lfcc_rel = 'lfcc/lfcc_' + name.split('_', 1)[1]
     assert (CONFIGS / lfcc_rel).is_file(), f'{rel_path}: no {lfcc_rel}'
     cfg, lfcc = load(rel_path), load(lfcc_rel)
-    for key in ('architecture', 'teacher', 'teacher_ckpt'):
+    for key in ('teacher', 'teacher_ckpt', 'teacher_data_preprocessor'):
         assert cfg.model[key] == lfcc.model[key], key
+    # The same student; a baseline's reference may re-weight its CE loss.
+    assert _without_ce_weight(cfg.model.architecture) == _without_ce_weight(
+        lfcc.model.architecture)
     for key in SAME_RECIPE_KEYS:
         assert cfg[key] == lfcc[key], key
+
+
+def _without_ce_weight(model_cfg: Dict[str, Any]) -> Dict[str, Any]:
+    """A model dict without ``head.loss.loss_weight``."""
+    model = copy.deepcopy(model_cfg.to_dict())
+    model.get('head', {}).get('loss', {}).pop('loss_weight', None)
+    return model
+
+
+def _ce_weight(cfg) -> float:
+    """The weight of the student's own (cross-entropy) loss."""
+    loss = cfg.model.architecture.get('head', {}).get('loss', {})
+    return loss.get('loss_weight', 1.0)
+
+
+# What each baseline's cited reference sets, per dataset (see the method
+# bases' docstrings): the distill losses (type and arguments that matter)
+# and the student's cross-entropy weight.
+REFERENCE_SETTINGS = {
+    # MMRazor kd_logits_resnet34_resnet18_8xb32_in1k.
+    ('kd', 'in1k'): (dict(loss_kd=dict(type='KLDivergence', tau=1,
+                                       loss_weight=3)), 1.0),
+    # CRD (-r 0.1 -a 0.9, T 4) and mdistiller CFG.KD.
+    ('kd', 'cifar100'): (dict(loss_kd=dict(type='KLDivergence', tau=4,
+                                           loss_weight=0.9)), 0.1),
+    # mdistiller imagenet/r34_r18/dkd.yaml (= MMRazor's DKD config), with
+    # the authors' batch mean.
+    ('dkd', 'in1k'): (dict(loss_dkd=dict(type='BatchMeanDKDLoss', tau=1,
+                                         alpha=1, beta=0.5,
+                                         loss_weight=1)), 1.0),
+    # mdistiller CFG.DKD: T 4, alpha 1, beta 8, warm-up 20 epochs.
+    ('dkd', 'cifar100'): (dict(loss_dkd=dict(type='BatchMeanDKDLoss', tau=4,
+                                             alpha=1, beta=8, loss_weight=1,
+                                             warmup_epochs=20)), 1.0),
+}
+OFA_EPS = {'in1k': 1.5, 'cifar100': 1.0}  # OFA-KD's README commands
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in distill_configs() if p.startswith('baselines/')])
+def test_baseline_settings_follow_their_reference(rel_path):
+    match = DISTILL_NAME.match(Path(rel_path).name)
+    cfg = load(rel_path)
+    losses = cfg.model.distiller.distill_losses.to_dict()
+    if match['method'] == 'ofa':
+        assert {loss['eps'] for loss in losses.values()} == {
+            OFA_EPS[match['data']]}
+        assert {loss['temperature'] for loss in losses.values()} == {1.0}
+        assert _ce_weight(cfg) == 1.0
+        return
+    expected, ce_weight = REFERENCE_SETTINGS[match['method'], match['data']]
+    assert losses == expected
+    assert _ce_weight(cfg) == ce_weight
 
 
 @pytest.mark.parametrize(
