@@ -18,7 +18,7 @@ from .config_helpers import (ALIASES, CONFIGS, all_configs, distill_configs,
                              load)
 
 MMPRETRAIN_CONFIGS = Path(mmpretrain.__file__).parent / '.mim' / 'configs'
-DISTILL_NAME = re.compile(r'^(?P<method>lfcc|kd|dkd|ofa)_'
+DISTILL_NAME = re.compile(r'^(?P<method>lfcc-kd|lfcc|kd|dkd|ofa)_'
                           r'(?P<teacher>[a-z0-9-]+)_(?P<student>[a-z0-9-]+)_'
                           r'(?P<gpus>\d+)xb(?P<batch>\d+)_'
                           r'(?P<data>in1k|cifar100)\.py$')
@@ -27,6 +27,7 @@ TEACHER_NAME = re.compile(r'^(?P<model>[a-z0-9-]+)_in1k-pre_(?P<gpus>\d+)xb'
 DATASET_TYPE = {'in1k': 'ImageNet', 'cifar100': 'CIFAR100'}
 METHOD_DIR = {
     'lfcc': 'lfcc',
+    'lfcc-kd': 'lfcc',
     'kd': 'baselines/kd',
     'dkd': 'baselines/dkd',
     'ofa': 'baselines/ofa'
@@ -252,6 +253,33 @@ def test_every_lfcc_pair_has_its_baselines(rel_path):
     cfg = load(rel_path)
     if cfg.data_preprocessor.get('batch_augments') is None:
         assert (CONFIGS / 'baselines' / 'dkd' / f'dkd_{rest}').is_file()
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in all_configs() if p.startswith('lfcc/lfcc_')])
+def test_lfcc_is_ce_plus_lfcc_and_lfcc_kd_adds_the_kd_baseline_term(rel_path):
+    """``lfcc_*``: the student's loss + LFCC stages, nothing else.
+    ``lfcc-kd_*``: exactly its LFCC twin plus the KD term (recorders, loss,
+    mapping and cross-entropy weight) of the pair's KD baseline."""
+    rest = Path(rel_path).name.split('_', 1)[1]
+    lfcc = load(rel_path)
+    assert {loss.type for loss in lfcc.model.distiller.distill_losses.values()
+            } == {'LFCCLoss'}
+    assert _ce_weight(lfcc) == 1.0
+    both = load(f'lfcc/lfcc-kd_{rest}')
+    kd = load(f'baselines/kd/kd_{rest}')
+    d_both, d_lfcc, d_kd = (c.model.distiller.to_dict()
+                            for c in (both, lfcc, kd))
+    for key in ('student_recorders', 'teacher_recorders', 'distill_losses',
+                'loss_forward_mappings'):
+        assert d_both[key] == {**d_lfcc[key], **d_kd[key]}, key
+    assert d_both['connectors'] == d_lfcc['connectors']
+    assert both.model.architecture == kd.model.architecture
+    for key in ('type', 'teacher', 'teacher_ckpt',
+                'teacher_data_preprocessor'):
+        assert both.model[key] == lfcc.model[key], key
+    for key in SAME_RECIPE_KEYS:
+        assert both[key] == lfcc[key], key
 
 
 def _logits_source(classifier: Dict[str, Any]) -> str:
