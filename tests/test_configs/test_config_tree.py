@@ -399,3 +399,17 @@ def test_teacher_finetune_starts_from_the_zoo(rel_path):
         'https://download.openmmlab.com/mmclassification/')
     assert cfg.model.head.num_classes == 100
     assert 'custom_imports' not in cfg, 'plain mmpretrain training'
+
+
+def test_metafile_lists_every_lfcc_config_once_and_says_its_losses():
+    meta = yaml.safe_load((CONFIGS / 'lfcc' / 'metafile.yml').read_text())
+    listed = [m['Config'] for m in meta['Models']
+              if m['Config'].startswith('configs/')]
+    expected = sorted(
+        f'configs/{p}' for p in all_configs()
+        if re.match(r'lfcc/lfcc(-kd)?_', p))
+    assert sorted(listed) == expected
+    for model in meta['Models']:
+        if model['Config'].startswith('configs/lfcc/lfcc'):
+            kd = Path(model['Config']).name.startswith('lfcc-kd_')
+            assert ('logit KD' in model['Metadata']['Losses']) == kd
