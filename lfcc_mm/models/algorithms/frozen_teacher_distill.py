@@ -131,7 +131,6 @@ class FrozenTeacherDistill(SingleTeacherDistill):
         if cfg is None:
             return
         cfg = dict(cfg)
-        cfg.pop('type', None)  # a data-preprocessor-like dict is welcome
         unknown = sorted(set(cfg) - {'mean', 'std', 'size'})
         mean, std = cfg.get('mean'), cfg.get('std')
         if unknown or mean is None or std is None:
