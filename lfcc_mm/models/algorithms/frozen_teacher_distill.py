@@ -205,7 +205,8 @@ class FrozenTeacherDistill(SingleTeacherDistill):
         if args and isinstance(args[0], torch.Tensor):
             args = (self.teacher_inputs(args[0]), *args[1:])
         elif isinstance(kwargs.get('inputs'), torch.Tensor):
-            kwargs = {**kwargs, 'inputs': self.teacher_inputs(kwargs['inputs'])}
+            kwargs = dict(
+                kwargs, inputs=self.teacher_inputs(kwargs['inputs']))
         return args, kwargs
 
     def distill_loss_factor(self) -> float:
