@@ -224,7 +224,7 @@ REFERENCE_SETTINGS = {
                                              alpha=1, beta=8, loss_weight=1,
                                              warmup_epochs=20)), 1.0),
 }
-OFA_EPS = {'in1k': 1.5, 'cifar100': 1.0}  # OFA-KD's README commands
+OFA_EPS = {'in1k': 1.5, 'cifar100': 1.0}  # OFA-KD's release
 
 
 @pytest.mark.parametrize(
