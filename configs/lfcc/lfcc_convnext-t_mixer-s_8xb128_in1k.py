@@ -14,6 +14,7 @@ model = dict(
     architecture=_base_.mixer_s16,
     teacher=_base_.convnext_t,
     teacher_ckpt=_base_.convnext_t_ckpt,
+    teacher_data_preprocessor=_base_.convnext_t_data_preprocessor,
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layers.5'),

@@ -16,6 +16,7 @@ model = dict(
     architecture=_base_.mixer_s_p4_cifar100,
     teacher=_base_.deit_s_p4_cifar100,
     teacher_ckpt=_base_.deit_s_p4_cifar100_ckpt,
+    teacher_data_preprocessor=_base_.deit_s_p4_cifar100_data_preprocessor,
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layers.5'),

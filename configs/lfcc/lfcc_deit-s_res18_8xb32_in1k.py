@@ -14,6 +14,7 @@ model = dict(
     architecture=_base_.resnet18,
     teacher=_base_.deit_s,
     teacher_ckpt=_base_.deit_s_ckpt,
+    teacher_data_preprocessor=_base_.deit_s_data_preprocessor,
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layer3'),

@@ -14,6 +14,7 @@ model = dict(
     architecture=_base_.deit_t,
     teacher=_base_.resnet50,
     teacher_ckpt=_base_.resnet50_ckpt,
+    teacher_data_preprocessor=_base_.resnet50_data_preprocessor,
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layers.7'),

@@ -14,6 +14,7 @@ model = dict(
     architecture=_base_.mobilenet_v2,
     teacher=_base_.swin_t,
     teacher_ckpt=_base_.swin_t_ckpt,
+    teacher_data_preprocessor=_base_.swin_t_data_preprocessor,
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layer5'),

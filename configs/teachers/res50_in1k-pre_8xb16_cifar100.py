@@ -19,3 +19,6 @@ model = dict(
     backbone=dict(
         init_cfg=dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
+
+# As every config here: drop an epoch's last, incomplete batch.
+train_dataloader = dict(drop_last=True)

@@ -27,26 +27,28 @@ RECIPE_EXAMPLES = [
 ]
 
 
-def _image_folder(root, size):
-    """2 classes x 2 random RGB images of ``size`` pixels (a tiny dataset)."""
+def _image_folder(root, size, per_class=(2, 2)):
+    """Random RGB images of ``size`` pixels, ``per_class[k]`` in class k."""
     rng = np.random.default_rng(0)
-    for cls in ('class_a', 'class_b'):
+    for cls, count in zip(('class_a', 'class_b'), per_class):
         (root / cls).mkdir(parents=True)
-        for i in range(2):
+        for i in range(count):
             pixels = rng.integers(0, 256, (size, size, 3), dtype=np.uint8)
             Image.fromarray(pixels).save(root / cls / f'{i}.png')
     return str(root)
 
 
-def _tiny_loader(loader, data_root):
-    """The config's dataloader, reading ``data_root`` with its pipeline."""
+def _tiny_loader(loader, data_root, batch_size=2):
+    """The config's dataloader (``drop_last`` etc. kept), reading
+    ``data_root`` with its pipeline."""
     loader = copy.deepcopy(loader)
     pipeline = list(loader.dataset.pipeline)
     if pipeline[0]['type'] != 'LoadImageFromFile':  # CIFAR: arrays in memory
         pipeline.insert(0, dict(type='LoadImageFromFile'))
     loader.dataset = dict(
         type='CustomDataset', data_root=data_root, pipeline=pipeline)
-    loader.update(batch_size=2, num_workers=0, persistent_workers=False)
+    loader.update(
+        batch_size=batch_size, num_workers=0, persistent_workers=False)
     return loader
 
 
@@ -93,3 +95,38 @@ def test_config_trains_and_validates_with_the_runner(rel_path, tmp_path):
     # The distillation val loop reports the student and the teacher.
     assert 'val/accuracy/top1' in scalars
     assert 'val/teacher.accuracy/top1' in scalars
+
+
+@pytest.mark.slow
+def test_one_sample_last_batch_does_not_kill_the_run(tmp_path):
+    """9 images, batch 4: the config's loader drops the 1-image last batch,
+    so the epoch ends (2 iterations) and writes its checkpoint; the same
+    loader without ``drop_last`` dies there, naming the fix."""
+    rel_path = 'lfcc/lfcc_deit-s-p4_res18_8xb16_cifar100.py'
+    root = _image_folder(tmp_path / 'data', 32, per_class=(5, 4))
+
+    def run(drop_last, work_dir):
+        cfg = Config.fromfile(str(CONFIGS / rel_path))
+        assert cfg.train_dataloader.drop_last is True
+        cfg.model = strip_pretrained(cfg.model)
+        cfg.train_dataloader = _tiny_loader(cfg.train_dataloader, root, 4)
+        cfg.train_dataloader.drop_last = drop_last
+        cfg.val_dataloader = _tiny_loader(cfg.val_dataloader, root, 4)
+        cfg.test_dataloader = cfg.val_dataloader
+        cfg.val_cfg = cfg.val_evaluator = cfg.test_cfg = None
+        cfg.val_dataloader = cfg.test_dataloader = cfg.test_evaluator = None
+        cfg.train_cfg = dict(by_epoch=True, max_epochs=1)
+        cfg.param_scheduler = []
+        cfg.default_hooks.logger.interval = 1
+        cfg.work_dir = str(tmp_path / work_dir)
+        cfg.randomness = dict(seed=0)
+        cfg.log_level = 'WARNING'
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+        return runner
+
+    runner = run(True, 'drop')
+    assert runner.iter == 2 and runner.epoch == 1
+    assert (tmp_path / 'drop' / 'epoch_1.pth').is_file()
+    with pytest.raises(ValueError, match='train_dataloader.drop_last=True'):
+        run(False, 'keep')

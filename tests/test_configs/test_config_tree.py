@@ -6,7 +6,7 @@ import copy
 import functools
 import re
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 import mmpretrain
 import pytest
@@ -18,7 +18,7 @@ from .config_helpers import (ALIASES, CONFIGS, all_configs, distill_configs,
                              load)
 
 MMPRETRAIN_CONFIGS = Path(mmpretrain.__file__).parent / '.mim' / 'configs'
-DISTILL_NAME = re.compile(r'^(?P<method>lfcc|kd|dkd|ofa)_'
+DISTILL_NAME = re.compile(r'^(?P<method>lfcc-kd|lfcc|kd|dkd|ofa)_'
                           r'(?P<teacher>[a-z0-9-]+)_(?P<student>[a-z0-9-]+)_'
                           r'(?P<gpus>\d+)xb(?P<batch>\d+)_'
                           r'(?P<data>in1k|cifar100)\.py$')
@@ -27,6 +27,7 @@ TEACHER_NAME = re.compile(r'^(?P<model>[a-z0-9-]+)_in1k-pre_(?P<gpus>\d+)xb'
 DATASET_TYPE = {'in1k': 'ImageNet', 'cifar100': 'CIFAR100'}
 METHOD_DIR = {
     'lfcc': 'lfcc',
+    'lfcc-kd': 'lfcc',
     'kd': 'baselines/kd',
     'dkd': 'baselines/dkd',
     'ofa': 'baselines/ofa'
@@ -42,6 +43,15 @@ SAME_RECIPE_KEYS = ('train_dataloader', 'val_dataloader', 'optim_wrapper',
 def _mmpretrain_model(cfg_path: str) -> Dict[str, Any]:
     """The model dict of an ``mmpretrain::`` config (cached)."""
     return get_config(cfg_path).model.to_dict()
+
+
+@functools.lru_cache(maxsize=None)
+def _mmpretrain_inputs(cfg_path: str) -> Tuple[Dict[str, Any], int]:
+    """Data preprocessor and test crop size of an ``mmpretrain::`` config."""
+    cfg = get_config(cfg_path)
+    crops = [t.crop_size for t in cfg.test_dataloader.dataset.pipeline
+             if t.type == 'CenterCrop']
+    return cfg.data_preprocessor.to_dict(), crops[0]
 
 
 def _resolve_model(model_cfg: Dict[str, Any]) -> Dict[str, Any]:
@@ -113,6 +123,14 @@ def test_name_states_method_dataset_and_global_batch(rel_path):
     assert cfg.train_dataloader.dataset.type == DATASET_TYPE[data]
 
 
+@pytest.mark.parametrize('rel_path', all_configs())
+def test_train_loader_drops_the_incomplete_last_batch(rel_path):
+    """A last batch of one sample would leave ``LFCCLoss`` without
+    negatives (and BatchNorm without statistics): every train loader drops
+    it. mmengine hands ``drop_last`` to ``torch.utils.data.DataLoader``."""
+    assert load(rel_path).train_dataloader.get('drop_last') is True
+
+
 @pytest.mark.parametrize('rel_path', distill_configs())
 def test_distill_config_runtime(rel_path):
     cfg = load(rel_path)
@@ -164,10 +182,66 @@ def test_baseline_shares_teacher_student_and_recipe_with_lfcc(rel_path):
     lfcc_rel = 'lfcc/lfcc_' + name.split('_', 1)[1]
     assert (CONFIGS / lfcc_rel).is_file(), f'{rel_path}: no {lfcc_rel}'
     cfg, lfcc = load(rel_path), load(lfcc_rel)
-    for key in ('architecture', 'teacher', 'teacher_ckpt'):
+    for key in ('teacher', 'teacher_ckpt', 'teacher_data_preprocessor'):
         assert cfg.model[key] == lfcc.model[key], key
+    # The same student; a baseline's reference may re-weight its CE loss.
+    assert _without_ce_weight(cfg.model.architecture) == _without_ce_weight(
+        lfcc.model.architecture)
     for key in SAME_RECIPE_KEYS:
         assert cfg[key] == lfcc[key], key
+
+
+def _without_ce_weight(model_cfg: Dict[str, Any]) -> Dict[str, Any]:
+    """A model dict without ``head.loss.loss_weight``."""
+    model = copy.deepcopy(model_cfg.to_dict())
+    model.get('head', {}).get('loss', {}).pop('loss_weight', None)
+    return model
+
+
+def _ce_weight(cfg) -> float:
+    """The weight of the student's own (cross-entropy) loss."""
+    loss = cfg.model.architecture.get('head', {}).get('loss', {})
+    return loss.get('loss_weight', 1.0)
+
+
+# What each baseline's cited reference sets, per dataset (see the method
+# bases' docstrings): the distill losses (type and arguments that matter)
+# and the student's cross-entropy weight.
+REFERENCE_SETTINGS = {
+    # MMRazor kd_logits_resnet34_resnet18_8xb32_in1k.
+    ('kd', 'in1k'): (dict(loss_kd=dict(type='KLDivergence', tau=1,
+                                       loss_weight=3)), 1.0),
+    # CRD (-r 0.1 -a 0.9, T 4) and mdistiller CFG.KD.
+    ('kd', 'cifar100'): (dict(loss_kd=dict(type='KLDivergence', tau=4,
+                                           loss_weight=0.9)), 0.1),
+    # mdistiller imagenet/r34_r18/dkd.yaml (= MMRazor's DKD config), with
+    # the authors' batch mean.
+    ('dkd', 'in1k'): (dict(loss_dkd=dict(type='BatchMeanDKDLoss', tau=1,
+                                         alpha=1, beta=0.5,
+                                         loss_weight=1)), 1.0),
+    # mdistiller CFG.DKD: T 4, alpha 1, beta 8, warm-up 20 epochs.
+    ('dkd', 'cifar100'): (dict(loss_dkd=dict(type='BatchMeanDKDLoss', tau=4,
+                                             alpha=1, beta=8, loss_weight=1,
+                                             warmup_epochs=20)), 1.0),
+}
+OFA_EPS = {'in1k': 1.5, 'cifar100': 1.0}  # OFA-KD's release
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in distill_configs() if p.startswith('baselines/')])
+def test_baseline_settings_follow_their_reference(rel_path):
+    match = DISTILL_NAME.match(Path(rel_path).name)
+    cfg = load(rel_path)
+    losses = cfg.model.distiller.distill_losses.to_dict()
+    if match['method'] == 'ofa':
+        assert {loss['eps'] for loss in losses.values()} == {
+            OFA_EPS[match['data']]}
+        assert {loss['temperature'] for loss in losses.values()} == {1.0}
+        assert _ce_weight(cfg) == 1.0
+        return
+    expected, ce_weight = REFERENCE_SETTINGS[match['method'], match['data']]
+    assert losses == expected
+    assert _ce_weight(cfg) == ce_weight
 
 
 @pytest.mark.parametrize(
@@ -179,6 +253,33 @@ def test_every_lfcc_pair_has_its_baselines(rel_path):
     cfg = load(rel_path)
     if cfg.data_preprocessor.get('batch_augments') is None:
         assert (CONFIGS / 'baselines' / 'dkd' / f'dkd_{rest}').is_file()
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in all_configs() if p.startswith('lfcc/lfcc_')])
+def test_lfcc_is_ce_plus_lfcc_and_lfcc_kd_adds_the_kd_baseline_term(rel_path):
+    """``lfcc_*``: the student's loss + LFCC stages, nothing else.
+    ``lfcc-kd_*``: exactly its LFCC twin plus the KD term (recorders, loss,
+    mapping and cross-entropy weight) of the pair's KD baseline."""
+    rest = Path(rel_path).name.split('_', 1)[1]
+    lfcc = load(rel_path)
+    assert {loss.type for loss in lfcc.model.distiller.distill_losses.values()
+            } == {'LFCCLoss'}
+    assert _ce_weight(lfcc) == 1.0
+    both = load(f'lfcc/lfcc-kd_{rest}')
+    kd = load(f'baselines/kd/kd_{rest}')
+    d_both, d_lfcc, d_kd = (c.model.distiller.to_dict()
+                            for c in (both, lfcc, kd))
+    for key in ('student_recorders', 'teacher_recorders', 'distill_losses',
+                'loss_forward_mappings'):
+        assert d_both[key] == {**d_lfcc[key], **d_kd[key]}, key
+    assert d_both['connectors'] == d_lfcc['connectors']
+    assert both.model.architecture == kd.model.architecture
+    for key in ('type', 'teacher', 'teacher_ckpt',
+                'teacher_data_preprocessor'):
+        assert both.model[key] == lfcc.model[key], key
+    for key in SAME_RECIPE_KEYS:
+        assert both[key] == lfcc[key], key
 
 
 def _logits_source(classifier: Dict[str, Any]) -> str:
@@ -266,6 +367,28 @@ def test_teacher_ckpt_belongs_to_the_teacher(rel_path):
     assert _resolve_model(teacher).to_dict() == finetuned
 
 
+@pytest.mark.parametrize('rel_path', distill_configs())
+def test_teacher_sees_the_normalisation_it_was_trained_with(rel_path):
+    """``teacher_data_preprocessor`` is the mean / std of the teacher's own
+    training config (mmpretrain's config for zoo teachers, the fine-tuning
+    config for CIFAR-100 teachers), with the student's channel order and
+    resolution (no ``size``: every teacher here was evaluated at the
+    students' crop)."""
+    cfg = load(_full_name(rel_path))
+    if cfg.model.teacher_ckpt.startswith('https://'):  # zoo teacher
+        own, crop = _mmpretrain_inputs(cfg.model.teacher.cfg_path)
+        assert crop == 224
+        assert 'size' not in cfg.model.teacher_data_preprocessor
+    else:
+        name = re.fullmatch(r'work_dirs/(?P<name>[^/]+)/epoch_\d+\.pth',
+                            cfg.model.teacher_ckpt)['name']
+        own = load(f'teachers/{name}.py').data_preprocessor
+    assert cfg.model.teacher_data_preprocessor == dict(
+        mean=list(own['mean']), std=list(own['std'])), rel_path
+    assert own.get('to_rgb', False) == cfg.data_preprocessor.get(
+        'to_rgb', False)
+
+
 @pytest.mark.parametrize(
     'rel_path', [p for p in all_configs() if p.startswith('teachers/')])
 def test_teacher_finetune_starts_from_the_zoo(rel_path):
@@ -276,3 +399,17 @@ def test_teacher_finetune_starts_from_the_zoo(rel_path):
         'https://download.openmmlab.com/mmclassification/')
     assert cfg.model.head.num_classes == 100
     assert 'custom_imports' not in cfg, 'plain mmpretrain training'
+
+
+def test_metafile_lists_every_lfcc_config_once_and_says_its_losses():
+    meta = yaml.safe_load((CONFIGS / 'lfcc' / 'metafile.yml').read_text())
+    listed = [m['Config'] for m in meta['Models']
+              if m['Config'].startswith('configs/')]
+    expected = sorted(
+        f'configs/{p}' for p in all_configs()
+        if re.match(r'lfcc/lfcc(-kd)?_', p))
+    assert sorted(listed) == expected
+    for model in meta['Models']:
+        if model['Config'].startswith('configs/lfcc/lfcc'):
+            kd = Path(model['Config']).name.startswith('lfcc-kd_')
+            assert ('logit KD' in model['Metadata']['Losses']) == kd

@@ -38,6 +38,9 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 
-train_dataloader = dict(batch_size=64, dataset=dict(pipeline=train_pipeline))
+# drop_last: an epoch's last, incomplete batch is dropped (mmengine passes
+# it to the DataLoader); a 1-sample batch has no negatives for LFCCLoss.
+train_dataloader = dict(
+    batch_size=64, drop_last=True, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=64)
 test_dataloader = val_dataloader

@@ -15,4 +15,6 @@ data_preprocessor = dict(
         dict(type='CutMix', alpha=1.0),
     ]))
 
-train_dataloader = dict(batch_size=128)
+# drop_last: an epoch's last, incomplete batch is dropped (mmengine passes
+# it to the DataLoader); a 1-sample batch has no negatives for LFCCLoss.
+train_dataloader = dict(batch_size=128, drop_last=True)

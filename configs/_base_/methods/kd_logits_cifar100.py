@@ -1,9 +1,10 @@
-"""Vanilla KD on CIFAR-100: ``kd_logits.py`` at the usual CIFAR temperature.
+"""Vanilla KD on CIFAR-100: the CRD / DKD setting of CIFAR-100 KD.
 
-``tau=4`` and weight 1 next to the student's cross-entropy, as in the
-CIFAR-100 KD benchmarks (CRD, DKD); the KL term is scaled by ``tau ** 2``.
+The ``kd_cifar100`` terms of ``logit_kd_terms.py``: ``tau=4``, KD weight 0.9
+and the student's cross-entropy at weight 0.1, as CRD's RepDistiller
+(``-r 0.1 -a 0.9``) and DKD's mdistiller (``CFG.KD``) run KD on CIFAR-100.
+The KL term is scaled by ``tau ** 2`` and averaged over the batch.
 """
 _base_ = ['./kd_logits.py']
 
-model = dict(
-    distiller=dict(distill_losses=dict(loss_kd=dict(tau=4, loss_weight=1))))
+model = _base_.kd_cifar100

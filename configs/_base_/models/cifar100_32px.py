@@ -8,7 +8,17 @@ The teachers' ``*_ckpt`` are written by the fine-tuning configs in
 ``configs/teachers/`` (ImageNet-1K zoo weights fine-tuned on CIFAR-100; no
 CIFAR-100 teacher exists in mmpretrain's zoo): run those first. The paths
 are their last epoch under the default ``work_dirs/<config name>/``.
+
+Each teacher's ``*_data_preprocessor`` is the input normalisation of its
+fine-tuning config (mmpretrain's ``cifar100_bs16`` statistics, 32 px), passed
+by the pair configs as ``teacher_data_preprocessor``. It equals the students'
+normalisation here, so the re-normalisation is the identity; it is set
+anyway so that a teacher fine-tuned with other statistics needs one edit.
 """
+# RGB statistics of mmpretrain's _base_/datasets/cifar100_bs16.py.
+_cifar100_rgb = dict(
+    mean=[129.304, 124.070, 112.434], std=[68.170, 65.392, 70.418])
+
 _vit_init = [
     dict(type='TruncNormal', layer='Linear', std=.02),
     dict(type='Constant', layer='LayerNorm', val=1., bias=0.),
@@ -20,6 +30,7 @@ _smooth_loss = dict(
 resnet50_cifar100 = dict(
     cfg_path='mmpretrain::resnet/resnet50_8xb16_cifar100.py', pretrained=False)
 resnet50_cifar100_ckpt = 'work_dirs/res50_in1k-pre_8xb16_cifar100/epoch_200.pth'  # noqa: E501
+resnet50_cifar100_data_preprocessor = _cifar100_rgb
 
 deit_s_p4_cifar100 = dict(
     _scope_='mmpretrain',
@@ -34,6 +45,7 @@ deit_s_p4_cifar100 = dict(
         loss=_smooth_loss),
     init_cfg=_vit_init)
 deit_s_p4_cifar100_ckpt = 'work_dirs/deit-s-p4_in1k-pre_8xb64_cifar100/epoch_100.pth'  # noqa: E501
+deit_s_p4_cifar100_data_preprocessor = _cifar100_rgb
 
 # Students.
 resnet18_cifar100 = dict(

@@ -15,4 +15,7 @@ _base_ = [
 ]
 
 data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
+# Drop an epoch's last, incomplete batch (a 1-sample batch has no negatives
+# for LFCCLoss); mmengine passes drop_last to the DataLoader.
+train_dataloader = dict(drop_last=True)
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

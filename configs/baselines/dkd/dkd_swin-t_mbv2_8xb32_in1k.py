@@ -13,4 +13,5 @@ _base_ = [
 model = dict(
     architecture=_base_.mobilenet_v2,
     teacher=_base_.swin_t,
-    teacher_ckpt=_base_.swin_t_ckpt)
+    teacher_ckpt=_base_.swin_t_ckpt,
+    teacher_data_preprocessor=_base_.swin_t_data_preprocessor)

@@ -13,4 +13,5 @@ _base_ = [
 model = dict(
     architecture=_base_.mixer_s16,
     teacher=_base_.convnext_t,
-    teacher_ckpt=_base_.convnext_t_ckpt)
+    teacher_ckpt=_base_.convnext_t_ckpt,
+    teacher_data_preprocessor=_base_.convnext_t_data_preprocessor)

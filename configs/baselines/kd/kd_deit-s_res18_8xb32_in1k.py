@@ -14,6 +14,7 @@ model = dict(
     architecture=_base_.resnet18,
     teacher=_base_.deit_s,
     teacher_ckpt=_base_.deit_s_ckpt,
+    teacher_data_preprocessor=_base_.deit_s_data_preprocessor,
     # ViT heads end in `head.layers.head`, not `head.fc`.
     distiller=dict(
         teacher_recorders=dict(logits=dict(source='head.layers.head'))))

@@ -13,4 +13,5 @@ _base_ = [
 model = dict(
     architecture=_base_.resnet18,
     teacher=_base_.mixer_b16,
-    teacher_ckpt=_base_.mixer_b16_ckpt)
+    teacher_ckpt=_base_.mixer_b16_ckpt,
+    teacher_data_preprocessor=_base_.mixer_b16_data_preprocessor)

@@ -21,6 +21,7 @@ model = dict(
     architecture=_base_.mixer_s_p4_cifar100,
     teacher=_base_.deit_s_p4_cifar100,
     teacher_ckpt=_base_.deit_s_p4_cifar100_ckpt,
+    teacher_data_preprocessor=_base_.deit_s_p4_cifar100_data_preprocessor,
     distiller=dict(
         # ViT heads end in `head.layers.head`, not `head.fc`.
         teacher_recorders=dict(logits=dict(source='head.layers.head')),

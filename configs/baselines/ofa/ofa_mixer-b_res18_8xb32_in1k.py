@@ -15,6 +15,7 @@ model = dict(
     architecture=_base_.resnet18,
     teacher=_base_.mixer_b16,
     teacher_ckpt=_base_.mixer_b16_ckpt,
+    teacher_data_preprocessor=_base_.mixer_b16_data_preprocessor,
     distiller=dict(
         student_recorders=dict(
             stage1=dict(source='backbone.layer1'),

@@ -19,6 +19,7 @@ model = dict(
     architecture=_base_.deit_t,
     teacher=_base_.resnet50,
     teacher_ckpt=_base_.resnet50_ckpt,
+    teacher_data_preprocessor=_base_.resnet50_data_preprocessor,
     distiller=dict(
         student_recorders=dict(
             # ViT heads end in `head.layers.head`, not `head.fc`.

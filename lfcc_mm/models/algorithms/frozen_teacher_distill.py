@@ -1,9 +1,10 @@
 """FrozenTeacherDistill: single-teacher distillation with a strictly loaded, frozen teacher."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
+import torch.nn.functional as F
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from mmengine.runner.checkpoint import _load_checkpoint
@@ -77,7 +78,17 @@ class FrozenTeacherDistill(SingleTeacherDistill):
     - distillation losses can be warmed up linearly over the first
       ``distill_warmup_iters`` training iterations (our choice, off by
       default; the iteration comes from mmengine's ``MessageHub``, so it
-      survives ``--resume``).
+      survives ``--resume``);
+    - the teacher can see its inputs normalised as it was trained
+      (``teacher_data_preprocessor``): the batch, normalised with the
+      student's ``data_preprocessor`` statistics, is re-normalised to the
+      teacher's, ``x_t = (x_s * std_s + mean_s - mean_t) / std_t``, and
+      optionally resized, by a forward pre-hook on the teacher. Every
+      teacher forward of this algorithm takes this path: the training
+      ``loss()``, MMRazor's ``SingleTeacherDistillValLoop`` (which gives
+      the teacher the algorithm's data preprocessor) and the analysis tools.
+      The student is unaffected. Both must share the channel order
+      (``to_rgb``), as mmpretrain's zoo configs do.
 
     Nothing here is specific to one loss; :class:`~lfcc_mm.models.LFCC` is
     this class under the method's name.
@@ -88,6 +99,12 @@ class FrozenTeacherDistill(SingleTeacherDistill):
         teacher_ckpt (str, optional): Teacher weights, loaded strictly.
         distill_warmup_iters (int): Linear warm-up length of all
             ``distill.*`` losses. 0 disables it. Defaults to 0.
+        teacher_data_preprocessor (dict, optional): The teacher's own input
+            statistics: ``mean`` and ``std`` (per channel, in pixel units, as
+            in the ``data_preprocessor`` of the teacher's mmpretrain config)
+            and optionally ``size`` (int or ``(h, w)``: bilinear resize for a
+            teacher trained at another resolution). None: the teacher sees
+            the student's normalisation. Defaults to None.
         **kwargs: Other :class:`SingleTeacherDistill` arguments
             (``architecture``, ``data_preprocessor``, ...).
     """
@@ -97,6 +114,7 @@ class FrozenTeacherDistill(SingleTeacherDistill):
                  teacher: Union[BaseModel, Dict],
                  teacher_ckpt: Optional[str] = None,
                  distill_warmup_iters: int = 0,
+                 teacher_data_preprocessor: Optional[dict] = None,
                  **kwargs) -> None:
         if distill_warmup_iters < 0:
             raise ValueError('distill_warmup_iters must be >= 0')
@@ -105,6 +123,91 @@ class FrozenTeacherDistill(SingleTeacherDistill):
             load_teacher_checkpoint(self.teacher, teacher_ckpt)
             self.teacher._is_init = True  # keep init_weights() off it
         self.distill_warmup_iters = distill_warmup_iters
+        self._set_teacher_normalization(teacher_data_preprocessor)
+
+    def _set_teacher_normalization(self, cfg: Optional[dict]) -> None:
+        """Validate ``teacher_data_preprocessor`` and hook the teacher."""
+        self.teacher_input_size: Optional[Tuple[int, int]] = None
+        if cfg is None:
+            return
+        cfg = dict(cfg)
+        unknown = sorted(set(cfg) - {'mean', 'std', 'size'})
+        mean, std = cfg.get('mean'), cfg.get('std')
+        if unknown or mean is None or std is None:
+            raise ValueError(
+                'teacher_data_preprocessor takes mean, std (per channel, in '
+                'pixels, from the teacher\'s own mmpretrain config) and an '
+                f'optional size; got keys {sorted(cfg)}.')
+        mean_t = torch.as_tensor(mean, dtype=torch.float32).view(-1, 1, 1)
+        std_t = torch.as_tensor(std, dtype=torch.float32).view(-1, 1, 1)
+        student_mean = getattr(self.data_preprocessor, 'mean', None)
+        channels = (student_mean.numel() if isinstance(
+            student_mean, torch.Tensor) else mean_t.numel())
+        if mean_t.numel() != std_t.numel() or mean_t.numel() != channels:
+            raise ValueError(
+                'teacher_data_preprocessor: mean and std need one value per '
+                f'input channel ({channels}); got {list(mean)} and '
+                f'{list(std)}.')
+        if bool((std_t <= 0).any()):
+            raise ValueError(
+                f'teacher_data_preprocessor: std must be > 0, got {list(std)}')
+        size = cfg.get('size')
+        if size is not None:
+            size = (size, size) if isinstance(size, int) else tuple(size)
+            if len(size) != 2 or min(size) <= 0:
+                raise ValueError('teacher_data_preprocessor: size must be an '
+                                 f'int or (h, w) > 0, got {cfg["size"]}.')
+            self.teacher_input_size = size
+        # Not persistent: checkpoints keep their keys; the config is the
+        # source of truth.
+        self.register_buffer('teacher_mean', mean_t, persistent=False)
+        self.register_buffer('teacher_std', std_t, persistent=False)
+        self.teacher.register_forward_pre_hook(
+            self._renormalize_teacher_inputs, with_kwargs=True)
+
+    def teacher_inputs(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Re-normalise a student-normalised batch for the teacher.
+
+        Args:
+            inputs (Tensor): ``(B, C, H, W)``, the algorithm's
+                ``data_preprocessor`` output.
+
+        Returns:
+            Tensor: ``(B, C, H', W')`` in the teacher's statistics
+            (``H', W'`` = ``size`` when set, else ``H, W``). ``inputs``
+            itself when no ``teacher_data_preprocessor`` is set.
+        """
+        if not hasattr(self, 'teacher_mean'):
+            return inputs
+        pre = self.data_preprocessor
+        mean_s = getattr(pre, 'mean', None)
+        std_s = getattr(pre, 'std', None)
+        pixels = inputs
+        if isinstance(mean_s, torch.Tensor) and isinstance(
+                std_s, torch.Tensor):
+            pixels = inputs * std_s + mean_s
+        out = (pixels - self.teacher_mean) / self.teacher_std
+        if (self.teacher_input_size is not None
+                and tuple(out.shape[-2:]) != self.teacher_input_size):
+            out = F.interpolate(
+                out, size=self.teacher_input_size, mode='bilinear',
+                align_corners=False)
+        return out
+
+    def _renormalize_teacher_inputs(
+            self, module: nn.Module, args: Sequence[Any],
+            kwargs: Dict[str, Any]) -> Tuple[Sequence[Any], Dict[str, Any]]:
+        """Forward pre-hook of the teacher: swap in :meth:`teacher_inputs`.
+
+        The teacher is called as ``teacher(inputs, ...)`` (``loss()``,
+        analysis) or ``teacher(inputs=..., ...)`` (``val_step``).
+        """
+        if args and isinstance(args[0], torch.Tensor):
+            args = (self.teacher_inputs(args[0]), *args[1:])
+        elif isinstance(kwargs.get('inputs'), torch.Tensor):
+            kwargs = dict(
+                kwargs, inputs=self.teacher_inputs(kwargs['inputs']))
+        return args, kwargs
 
     def distill_loss_factor(self) -> float:
         """Warm-up multiplier of the distillation losses at this iteration.

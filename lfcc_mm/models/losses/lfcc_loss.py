@@ -83,8 +83,12 @@ class LFCCLoss(nn.Module):
         if all_T.shape[0] < 2:
             raise ValueError(
                 'LFCCLoss needs at least 2 samples in the (global) batch to '
-                f'have negatives; got {all_T.shape[0]}. Increase the batch '
-                'size.')
+                f'have negatives; got {all_T.shape[0]}. If this is the last, '
+                'incomplete batch of an epoch, drop it: set '
+                '`train_dataloader.drop_last=True` (every config of this '
+                'repository does); otherwise use a per-GPU batch of at least '
+                '2 (under DDP the global batch, summed over all processes, '
+                'counts).')
         scale = self.log_inv_tau.exp().clamp(max=100.0)
         target = torch.arange(
             offset, offset + preds_S.shape[0], device=preds_S.device)

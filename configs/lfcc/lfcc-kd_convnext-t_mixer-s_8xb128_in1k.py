@@ -1,0 +1,14 @@
+"""LFCC + logit KD: ConvNeXt-T -> MLP-Mixer-S/16 on ImageNet-1K.
+
+``lfcc_convnext-t_mixer-s_8xb128_in1k.py`` (cross-entropy + LFCC) plus the
+logit-KD term of its KD baseline
+``configs/baselines/kd/kd_convnext-t_mixer-s_8xb128_in1k.py`` (``kd_in1k`` of
+``_base_/methods/logit_kd_terms.py``: tau 1, KD weight 3). Compare with the KD
+row to see what LFCC adds to KD, with the LFCC row for what KD adds to LFCC.
+"""
+_base_ = [
+    './lfcc_convnext-t_mixer-s_8xb128_in1k.py',
+    '../_base_/methods/logit_kd_terms.py',
+]
+
+model = _base_.kd_in1k
