@@ -33,6 +33,8 @@ from .user_errors import UserError, user_error_message
 # The dataloaders each mode builds, so their paths are checked up front.
 DATALOADERS = dict(
     train=('train_dataloader', 'val_dataloader'), test=('test_dataloader', ))
+# The dataloaders mmpretrain's tools/train.py gives its defaults to.
+TRAIN_LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 CFG_OPTIONS_HELP = (
@@ -235,16 +237,31 @@ def merge_cfg_options(cfg: Config, options: Optional[dict]) -> None:
         cfg.merge_from_dict(check_cfg_option_keys(cfg, options))
 
 
+def _set_dataloader_flags(cfg: Config, keys: Sequence[str],
+                          no_pin_memory: bool,
+                          no_persistent_workers: bool) -> None:
+    """``--no-pin-memory``/``--no-persistent-workers``: set to False.
+
+    Applied before ``--cfg-options``, which win over them.
+    """
+    for key in keys:
+        loader = cfg.get(key)
+        if not isinstance(loader, dict):
+            continue
+        if no_pin_memory:
+            loader['pin_memory'] = False
+        if no_persistent_workers:
+            loader['persistent_workers'] = False
+
+
 def _set_dataloader_defaults(cfg: Config, keys: Sequence[str],
-                             no_pin_memory: bool,
-                             no_persistent_workers: Optional[bool]) -> None:
-    """mmpretrain's dataloader defaults, and its flags that turn them off.
+                             persistent_workers: bool) -> None:
+    """mmpretrain's tools' dataloader defaults, where nothing set the key.
 
     ``pin_memory=True`` (only with CUDA here: there is nothing to pin for
-    otherwise) and, for training (``no_persistent_workers`` not None),
-    ``persistent_workers=True`` (only with ``num_workers > 0``, which torch
-    requires). A value set in the config wins over a default; a flag wins
-    over both.
+    otherwise) and, if ``persistent_workers``, ``persistent_workers=True``
+    (only with ``num_workers > 0``, which torch requires). Applied after
+    ``--cfg-options``, so that ``num_workers`` is final.
     """
     for key in keys:
         loader = cfg.get(key)
@@ -252,14 +269,8 @@ def _set_dataloader_defaults(cfg: Config, keys: Sequence[str],
             continue
         if torch.cuda.is_available():
             loader.setdefault('pin_memory', True)
-        if no_pin_memory:
-            loader['pin_memory'] = False
-        if no_persistent_workers is None:
-            continue
-        if (loader.get('num_workers') or 0) > 0:
+        if persistent_workers and (loader.get('num_workers') or 0) > 0:
             loader.setdefault('persistent_workers', True)
-        if no_persistent_workers:
-            loader['persistent_workers'] = False
 
 
 def _apply_train_flags(cfg: Config, args: argparse.Namespace) -> None:
@@ -270,10 +281,9 @@ def _apply_train_flags(cfg: Config, args: argparse.Namespace) -> None:
         if not isinstance(cfg.get('auto_scale_lr'), dict):
             cfg.auto_scale_lr = dict()  # reported by _check_auto_scale_lr
         cfg.auto_scale_lr.enable = True
-    _set_dataloader_defaults(
-        cfg, ('train_dataloader', 'val_dataloader', 'test_dataloader'),
-        getattr(args, 'no_pin_memory', False),
-        getattr(args, 'no_persistent_workers', False))
+    _set_dataloader_flags(cfg, TRAIN_LOADERS,
+                          getattr(args, 'no_pin_memory', False),
+                          getattr(args, 'no_persistent_workers', False))
 
 
 def _check_auto_scale_lr(cfg: Config, config_path: str) -> None:
@@ -322,8 +332,8 @@ def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
                        else [evaluator] if evaluator else [])
             cfg.test_evaluator = metrics + [
                 dict(type='mmengine.DumpResults', out_file_path=out)]
-    _set_dataloader_defaults(cfg, ('test_dataloader', ),
-                             getattr(args, 'no_pin_memory', False), None)
+    _set_dataloader_flags(cfg, ('test_dataloader', ),
+                          getattr(args, 'no_pin_memory', False), False)
 
 
 def _set_amp(cfg: Config) -> None:
@@ -408,7 +418,11 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
         raise UserError(f'{args.config} sets no {" / ".join(missing)}, which '
                         f'tools/{mode}.py needs')
     if mode == 'train':
+        _set_dataloader_defaults(cfg, TRAIN_LOADERS, persistent_workers=True)
         _check_auto_scale_lr(cfg, args.config)
+    else:
+        _set_dataloader_defaults(cfg, ('test_dataloader', ),
+                                 persistent_workers=False)
     check_work_dir(cfg.work_dir)
     adapt_cfg_for_device(cfg)
     check_data_paths(cfg, DATALOADERS[mode])
