@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os.path as osp
+import re
 from collections import Counter
 from typing import Any, List, Optional
 
@@ -92,7 +93,13 @@ class FolderSubsetDataset(CustomDataset):
             if isinstance(err, AssertionError) and (
                     'failed to load image' not in str(err)):
                 raise
-            reason = ' '.join(f'{type(err).__name__}: {err}'.split())
+            if isinstance(err, AssertionError):  # mmcv: decoder gave None
+                reason = ('the decoder found no image in it: corrupt, '
+                          'truncated or not an image')
+            else:  # PIL names an in-memory buffer, not the file
+                text = re.sub(r' ?<_io\.BytesIO object at 0x[0-9a-f]+>', '',
+                              str(err))
+                reason = ' '.join(f'{type(err).__name__}: {text}'.split())
             raise UnreadableImageError(
                 f'cannot read image {path!r} ({reason}); replace or remove '
                 f'the file') from err

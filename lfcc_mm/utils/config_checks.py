@@ -209,7 +209,9 @@ def _describe(value: Any) -> str:
         return 'None'
     text = repr(value)
     text = text if len(text) <= 40 else text[:37] + '...'
-    return f'a {type(value).__name__} ({text})'
+    name = type(value).__name__
+    article = 'an' if name[0] in 'aeiou' else 'a'
+    return f'{article} {name} ({text})'
 
 
 def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
