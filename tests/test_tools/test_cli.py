@@ -6,7 +6,8 @@ import pytest
 import torch
 
 import lfcc_mm  # noqa: F401 - custom_imports of the tiny config
-from lfcc_mm.utils.cli import add_common_args, load_config, parse_args
+from lfcc_mm.utils.cli import (add_common_args, load_cfg_file, load_config,
+                               parse_args)
 from lfcc_mm.utils.user_errors import UserError
 
 from .conftest import TINY_CONFIG, write_tiny_images
@@ -212,3 +213,48 @@ def test_tool_parsers_have_the_flags(tool):
     else:
         assert (args.out, args.out_item) == ('a.json', 'metrics')
         assert args.no_pin_memory
+
+
+# ---- one line instead of a trace -------------------------------------------
+
+def test_config_syntax_error_names_file_and_line(tmp_path):
+    bad = tmp_path / 'bad.py'
+    bad.write_text('a = 1\nmodel = dict(type="X"\nb = 2\n')
+    with pytest.raises(UserError) as info:
+        load_cfg_file(str(bad))
+    assert str(info.value) == (
+        f"config file {bad}, line 2: syntax error: '(' was never closed: "
+        'model = dict(type="X"')
+    child = tmp_path / 'child.py'
+    child.write_text("_base_ = ['bad.py']\nc = 3\n")
+    with pytest.raises(UserError, match=rf"config file {bad} \(a _base_ of "
+                       rf"{child}\), line 2: syntax error"):
+        load_cfg_file(str(child))
+
+
+def test_cfg_options_item_without_equals_sign():
+    parser = argparse.ArgumentParser()
+    add_common_args(parser)
+    args = parser.parse_args(['--cfg-options', 'train_cfg.max_iters=3',
+                              '+model.x=1'])
+    assert args.cfg_options == {'train_cfg.max_iters': 3, '+model.x': 1}
+    with pytest.raises(UserError, match="--cfg-options: 'train_cfg.max_iters'"
+                       ' is not key=value; write e.g. train_cfg.max_iters=10'):
+        parser.parse_args(['--cfg-options', 'train_cfg.max_iters', '=', '3'])
+    with pytest.raises(UserError, match="'=3' is not key=value"):
+        parser.parse_args(['--cfg-options', '=3'])
+
+
+def test_load_config_refuses_typos_and_file_work_dirs(in_project):
+    with pytest.raises(UserError, match="'train_cfg.max_iter' is not in the "
+                       "config \\(did you mean 'train_cfg.max_iters'\\?\\)"):
+        load_config(_args(cfg_options={'train_cfg.max_iter': 10}), 'train')
+    cfg = load_config(_args(cfg_options={'+train_cfg.max_iter': 10}),
+                      'train')
+    assert cfg.train_cfg.max_iter == 10 and cfg.train_cfg.max_iters == 4
+    (in_project / 'taken').write_text('a file')
+    with pytest.raises(UserError, match="work_dir 'taken' is an existing "
+                       'file, not a folder'):
+        load_config(_args(work_dir='taken'), 'train')
+    with pytest.raises(UserError, match="work_dir 'taken' is an existing"):
+        load_config(_args(cfg_options={'work_dir': 'taken'}), 'train')
