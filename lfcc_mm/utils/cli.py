@@ -98,12 +98,17 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
 
 
 def add_test_args(parser: argparse.ArgumentParser) -> None:
-    """Add mmpretrain's testing flags: ``--out``, ``--out-item``,
+    """Add mmpretrain's testing flags: ``--out``, ``--out-item``, ``--amp``,
     ``--no-pin-memory``.
 
     Args:
         parser (argparse.ArgumentParser): ``tools/test.py``'s parser.
     """
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed-precision inference (test_cfg.fp16): fp16 autocast on '
+        'CUDA, bf16 on CPU')
     parser.add_argument(
         '--out',
         help='also write the results to this file: the predictions (a .pkl '
@@ -302,11 +307,14 @@ def _check_auto_scale_lr(cfg: Config, config_path: str) -> None:
 
 
 def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
-    """``--out``/``--out-item`` and ``--no-pin-memory``, as in mmpretrain.
+    """``--out``/``--out-item``, ``--amp``, ``--no-pin-memory``, as in
+    mmpretrain.
 
     Predictions go through mmengine's ``DumpResults`` metric (a pickle);
     metrics through :class:`~lfcc_mm.engine.DumpMetricsHook`.
     """
+    if getattr(args, 'amp', False) and cfg.get('test_cfg') is not None:
+        cfg.test_cfg.fp16 = True  # TestLoop's autocast
     out, item = getattr(args, 'out', None), getattr(args, 'out_item', None)
     if item is not None and out is None:
         raise UserError('--out-item needs --out FILE, the file to write')
@@ -362,7 +370,8 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
     CUDA) and, in training, ``persistent_workers=True`` (with workers),
     which ``--no-pin-memory``/``--no-persistent-workers`` turn off;
     ``--out`` adds mmengine's ``DumpResults`` to the test evaluator, or
-    with ``--out-item metrics`` a :class:`~lfcc_mm.engine.DumpMetricsHook`.
+    with ``--out-item metrics`` a :class:`~lfcc_mm.engine.DumpMetricsHook`;
+    ``--amp`` in test mode sets ``test_cfg.fp16``.
 
     Args:
         args (argparse.Namespace): ``config``, ``work_dir``, ``cfg_options``,
@@ -370,7 +379,8 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
             (None, ``'auto'`` or a checkpoint path) and optionally
             ``no_validate``, ``auto_scale_lr``, ``no_pin_memory``,
             ``no_persistent_workers``; for ``'test'`` also ``checkpoint``
-            and optionally ``out``, ``out_item``, ``no_pin_memory``.
+            and optionally ``out``, ``out_item``, ``amp``,
+            ``no_pin_memory``.
         mode (str): ``'train'`` or ``'test'``.
 
     Returns:

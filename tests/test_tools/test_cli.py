@@ -205,14 +205,15 @@ def test_tool_parsers_have_the_flags(tool):
     argv = ['cfg.py'] + (['ckpt.pth'] if tool == 'test.py' else [])
     flags = (['--auto-scale-lr', '--no-validate', '--no-pin-memory',
               '--no-persistent-workers'] if tool == 'train.py' else
-             ['--out', 'a.json', '--out-item', 'metrics', '--no-pin-memory'])
+             ['--out', 'a.json', '--out-item', 'metrics', '--amp',
+              '--no-pin-memory'])
     args = module.build_parser().parse_args(argv + flags)
     if tool == 'train.py':
         assert args.auto_scale_lr and args.no_validate
         assert args.no_pin_memory and args.no_persistent_workers
     else:
         assert (args.out, args.out_item) == ('a.json', 'metrics')
-        assert args.no_pin_memory
+        assert args.no_pin_memory and args.amp
 
 
 # ---- one line instead of a trace -------------------------------------------

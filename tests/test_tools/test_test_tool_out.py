@@ -17,7 +17,7 @@ from .conftest import TINY_CONFIG, write_tiny_images
 def _args(**kwargs) -> argparse.Namespace:
     defaults = dict(config=str(TINY_CONFIG), work_dir=None, cfg_options=None,
                     launcher='none', checkpoint=None, out=None,
-                    out_item=None, no_pin_memory=False)
+                    out_item=None, no_pin_memory=False, amp=False)
     return argparse.Namespace(**dict(defaults, **kwargs))
 
 
@@ -49,7 +49,7 @@ def test_out_writes_predictions_and_metrics(tmp_path, monkeypatch):
                          for p in preds) / len(preds)
 
     metrics_file = tmp_path / 'out' / 'metrics.json'
-    run(load_config(_args(checkpoint=str(ckpt), out=str(metrics_file),
+    runner = run(load_config(_args(checkpoint=str(ckpt), out=str(metrics_file),
                           out_item='metrics', work_dir=str(tmp_path / 'w2')),
                     'test'), 'test')
     with open(metrics_file) as f:
@@ -58,3 +58,32 @@ def test_out_writes_predictions_and_metrics(tmp_path, monkeypatch):
     # with the dumped predictions.
     assert list(metrics) == ['accuracy/top1']
     assert metrics['accuracy/top1'] == pytest.approx(accuracy)
+    assert runner.test_loop.fp16 is False
+
+
+@pytest.mark.slow
+def test_amp_runs_the_test_loop_under_autocast(tmp_path, monkeypatch):
+    write_tiny_images(tmp_path / 'data' / 'tiny', per_class=1)
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(_args(checkpoint=__file__), 'test')
+    init_default_scope('mmrazor')
+    ckpt = tmp_path / 'model.pth'
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict(),
+                    meta=dict()), ckpt)
+    cfg = load_config(_args(checkpoint=str(ckpt), amp=True,
+                            work_dir=str(tmp_path / 'w')), 'test')
+    assert cfg.test_cfg.fp16 is True
+    seen = []
+    # Record the autocast state inside the student's forward pass.
+    from mmpretrain.models import ImageClassifier
+    extract = ImageClassifier.extract_feat
+
+    def spy(self, *args, **kwargs):
+        seen.append(torch.is_autocast_cpu_enabled()
+                    or torch.is_autocast_enabled())
+        return extract(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImageClassifier, 'extract_feat', spy)
+    runner = run(cfg, 'test')
+    assert runner.test_loop.fp16 is True
+    assert seen and all(seen)
