@@ -215,7 +215,9 @@ def load_cfg_file(path: str) -> Config:
         if not err.lineno and isinstance(err.__context__, SyntaxError):
             cause = err.__context__  # mmengine re-raised it without a line
         where = _config_file_of(err.__traceback__, path)
-        if osp.abspath(where) != osp.abspath(path):
+        if osp.abspath(where) == osp.abspath(path):
+            where = path  # as the user wrote it
+        else:
             where = f'{where} (a _base_ of {path})'
         line = f', line {cause.lineno}' if cause.lineno else ''
         text = (cause.text or '').strip()

@@ -169,6 +169,7 @@ def test_auto_scale_lr_scales_the_runner_lr(in_project, tmp_path):
     runner._world_size = 8  # as if launched on 8 GPUs: batch 32 in all
     runner.train()
     assert runner.optim_wrapper.get_lr()['lr'] == [pytest.approx(0.1)]
+    assert runner.val_loop is None  # --no-validate: nothing evaluated
 
 
 def test_out_flags(in_project, tmp_path):
