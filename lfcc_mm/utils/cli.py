@@ -43,7 +43,9 @@ CFG_OPTIONS_HELP = (
     'A key that does not exist is added (as in mmengine), unless it is '
     'close to an existing key, which is taken for a typo and refused with a '
     '"did you mean"; write +key=value to add such a key anyway. A key below '
-    'a value that is not a dict, or an invalid list index, is refused')
+    'a None value makes it a dict (optim_wrapper.clip_grad.max_norm=5); one '
+    'below another value that is not a dict, or an invalid list index, is '
+    'refused')
 
 
 class CfgOptionsAction(DictAction):

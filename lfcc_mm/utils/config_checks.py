@@ -201,6 +201,8 @@ def key_being_built(tb: Optional[TracebackType], cfg: Any) -> Optional[str]:
 TYPO_CUTOFF = 0.8
 # Prefix of a --cfg-options key that is meant to be new (skips the check).
 NEW_KEY_PREFIX = '+'
+# mmengine's merge key that replaces a value instead of merging into it.
+DELETE_KEY = '_delete_'
 
 
 def _describe(value: Any) -> str:
@@ -222,9 +224,12 @@ def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
     ``TypeError`` trace for a key below a non-dict value. The rule here:
 
     - a key that exists is set;
-    - a key below a value that is not a dict (``train_cfg.max_iters.x``,
-      ``val_cfg.x`` with ``val_cfg = None``) or a list index that is not a
-      valid index is an error;
+    - a key below a ``None`` value (``optim_wrapper.clip_grad.max_norm=5``
+      with ``clip_grad=None``) turns that value into a new dict (mmengine
+      raises a ``TypeError``; the option cannot give a dict value itself);
+    - a key below any other value that is not a dict
+      (``train_cfg.max_iters.x``) or a list index that is not a valid index
+      is an error;
     - a missing key whose parent exists is new, and allowed (mmengine's
       behaviour: configs legitimately gain keys such as
       ``train_dataloader.persistent_workers``), unless an existing sibling
@@ -238,7 +243,8 @@ def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
         options (dict): ``{'a.b.c': value}`` as parsed by ``DictAction``.
 
     Returns:
-        dict: ``options`` with the ``+`` prefixes removed, for
+        dict: ``options`` with the ``+`` prefixes removed and a
+        ``<key>._delete_=True`` for every ``None`` to replace by a dict, for
         ``Config.merge_from_dict``.
 
     Raises:
@@ -260,7 +266,7 @@ def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
                 if part in node:
                     node = node[part]
                     continue
-                if not new and part != '_delete_':
+                if not new and part != DELETE_KEY:
                     close = difflib.get_close_matches(
                         part, [str(k) for k in node], n=3,
                         cutoff=TYPO_CUTOFF)
@@ -281,6 +287,9 @@ def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
                         f'from 0 to {len(node) - 1}')
                 node = node[int(part)]
                 continue
+            if node is None and where:  # mmengine: _delete_ replaces it
+                checked[f'{where}.{DELETE_KEY}'] = True
+                break
             raise UserError(
                 f'--cfg-options: {key!r}: {where!r} is {_describe(node)}, not '
                 f'a dict, so it has no key {part!r}; set {where!r} itself')

@@ -112,7 +112,8 @@ def test_existing_and_new_keys_pass():
     # below a value that is not a dict: a TypeError trace in mmengine
     ('train_cfg.max_iters.x', "'train_cfg.max_iters' is an int (4), not a "
      "dict, so it has no key 'x'"),
-    ('val_cfg.type', "'val_cfg' is None, not a dict"),
+    ('model.distill_losses.loss_lfcc.loss_weight.x', "'model.distill_losses."
+     "loss_lfcc.loss_weight' is a float (1.0), not a dict"),
     ('custom_hooks.3.type', "'custom_hooks' is a list of 1 items, so '3' "
      'must be an index from 0 to 0'),
     ('custom_hooks.first', "so 'first' must be an index"),
@@ -123,6 +124,14 @@ def test_refused_keys(key, message):
         check_cfg_option_keys(_options_cfg(), {key: 1})
     assert str(info.value).startswith('--cfg-options: ')
     assert message in str(info.value)
+
+
+def test_a_key_below_none_makes_it_a_dict():
+    cfg = _options_cfg()
+    options = check_cfg_option_keys(cfg, {'val_cfg.type': 'ValLoop',
+                                          'val_cfg.fp16': True})
+    cfg.merge_from_dict(options)
+    assert cfg.val_cfg == dict(type='ValLoop', fp16=True)
 
 
 def test_plus_adds_a_key_close_to_an_existing_one():
