@@ -2,12 +2,15 @@
 
 Examples:
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR]
+        [--out preds.pkl | --out metrics.json --out-item metrics]
+        [--amp] [--no-pin-memory] [--cfg-options KEY=VALUE ...]
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
 """
 import argparse
 
 import lfcc_mm  # noqa: F401 - compat shims must come before mmrazor
-from lfcc_mm.utils.cli import add_common_args, load_config, parse_args, run
+from lfcc_mm.utils.cli import (add_common_args, add_test_args, load_config,
+                             parse_args, run)
 from lfcc_mm.utils.user_errors import exit_on_user_error
 
 
@@ -16,13 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description='Test a checkpoint')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
+    add_test_args(parser)
     add_common_args(parser)
     return parser
 
 
 def main() -> None:
-    args = parse_args(build_parser())
-    with exit_on_user_error():
+    with exit_on_user_error():  # bad --cfg-options items too
+        args = parse_args(build_parser())
         run(load_config(args, 'test'), 'test')
 
 

@@ -2,12 +2,15 @@
 
 Examples:
     python tools/train.py CONFIG [--work-dir DIR] [--amp] [--resume [PATH]]
+        [--auto-scale-lr] [--no-validate] [--no-pin-memory]
+        [--no-persistent-workers] [--cfg-options KEY=VALUE ...]
     bash tools/dist_train.sh CONFIG 8     # 8 GPUs, or 8 CPU processes
 """
 import argparse
 
 import lfcc_mm  # noqa: F401 - compat shims must come before mmrazor
-from lfcc_mm.utils.cli import add_common_args, load_config, parse_args, run
+from lfcc_mm.utils.cli import (add_common_args, add_train_args, load_config,
+                             parse_args, run)
 from lfcc_mm.utils.user_errors import exit_on_user_error
 
 
@@ -27,13 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
         action='store_true',
         help='mixed precision: fp16 with dynamic loss scaling on CUDA, '
         'bf16 autocast on CPU')
+    add_train_args(parser)
     add_common_args(parser)
     return parser
 
 
 def main() -> None:
-    args = parse_args(build_parser())
-    with exit_on_user_error():
+    with exit_on_user_error():  # bad --cfg-options items too
+        args = parse_args(build_parser())
         run(load_config(args, 'train'), 'train')
 
 

@@ -1,11 +1,15 @@
 """FolderSubsetDataset: a class-folder dataset capped at N images per class."""
 from __future__ import annotations
 
+import os.path as osp
+import re
 from collections import Counter
-from typing import List, Optional
+from typing import Any, List, Optional
 
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.registry import DATASETS
+
+from lfcc_mm.utils.user_errors import UnreadableImageError
 
 
 @DATASETS.register_module()
@@ -17,6 +21,11 @@ class FolderSubsetDataset(CustomDataset):
     set, only the first ``N`` images of every class (in ``CustomDataset``'s
     sorted file order) are kept, so the subset is deterministic and
     class-balanced.
+
+    Unlike ``CustomDataset``, which only logs a warning, a class folder
+    without a single image is an error naming the folder (its class would
+    shift every later label, or silently vanish), and an image that cannot
+    be read is an error naming the file.
 
     Args:
         max_per_class (int, optional): Images kept per class; ``None`` keeps
@@ -32,6 +41,68 @@ class FolderSubsetDataset(CustomDataset):
                              f'got {max_per_class!r}')
         self.max_per_class = max_per_class
         super().__init__(**kwargs)
+
+    def _find_samples(self) -> list:
+        """``CustomDataset``'s samples; every class folder must hold one.
+
+        Returns:
+            list: ``(relative path, class index)`` pairs (with labels).
+
+        Raises:
+            ValueError: A class folder without images, or no images at all.
+        """
+        extensions = ', '.join(sorted(self.extensions))
+        try:
+            samples = super()._find_samples()
+        except RuntimeError as err:
+            if 'Found 0 files' not in str(err):
+                raise
+            raise ValueError(
+                f'no image in the class folders of {self.img_prefix!r} '
+                f'(supported extensions: {extensions})') from err
+        if not self.with_label:
+            return samples
+        labelled = {label for _, label in samples}
+        empty = [name for name, label in sorted(self.folder_to_idx.items())
+                 if label not in labelled]
+        if empty:
+            folders = ', '.join(
+                repr(osp.join(self.img_prefix, name)) for name in empty)
+            raise ValueError(
+                f'class folder {folders} holds no image (supported '
+                f'extensions: {extensions}); add images or remove the '
+                f'folder, as every folder is a class')
+        return samples
+
+    def prepare_data(self, idx: int) -> Any:
+        """Run the pipeline on sample ``idx``, naming an unreadable image.
+
+        Args:
+            idx (int): The sample index.
+
+        Returns:
+            Any: The pipeline's output.
+
+        Raises:
+            UnreadableImageError: Reading or decoding the image failed.
+        """
+        try:
+            return super().prepare_data(idx)
+        except (OSError, AssertionError) as err:
+            path = self.get_data_info(idx).get('img_path')
+            if isinstance(err, AssertionError) and (
+                    'failed to load image' not in str(err)):
+                raise
+            if isinstance(err, AssertionError):  # mmcv: decoder gave None
+                reason = ('the decoder found no image in it: corrupt, '
+                          'truncated or not an image')
+            else:  # PIL names an in-memory buffer, not the file
+                text = re.sub(r' ?<_io\.BytesIO object at 0x[0-9a-f]+>', '',
+                              str(err))
+                reason = ' '.join(f'{type(err).__name__}: {text}'.split())
+            raise UnreadableImageError(
+                f'cannot read image {path!r} ({reason}); replace or remove '
+                f'the file') from err
 
     def load_data_list(self) -> List[dict]:
         """Load ``CustomDataset``'s samples and cap every class.

@@ -2,15 +2,22 @@
 
 One place turns ``CONFIG`` plus the OpenMMLab options into the config the
 Runner is built from: load, apply ``--work-dir``/``--launcher``/``--amp``/
-``--resume``/``CHECKPOINT``, merge ``--cfg-options``, adapt to a CPU-only
-machine (:func:`lfcc_mm.compat.adapt_cfg_for_device`) and check the dataset
-paths, so that mistakes surface as one line (see :mod:`.user_errors`).
+``--resume``/``CHECKPOINT`` and the other flags of mmpretrain's tools
+(``--no-validate``, ``--auto-scale-lr``, ``--no-pin-memory``,
+``--no-persistent-workers``, ``--out``/``--out-item``), merge the checked
+``--cfg-options``, adapt to a CPU-only machine
+(:func:`lfcc_mm.compat.adapt_cfg_for_device`) and check the work dir and the
+dataset paths, so that mistakes surface as one line (see
+:mod:`.user_errors`).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import os.path as osp
+from types import TracebackType
+from typing import Optional, Sequence
+
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
@@ -18,14 +25,112 @@ from mmengine.runner import Runner
 
 from lfcc_mm.compat import adapt_cfg_for_device
 from lfcc_mm.engine.collective_timeout import collective_timeout_message
+from lfcc_mm.engine.dump_metrics_hook import METRIC_FILE_SUFFIXES
 from lfcc_mm.engine.resume_checkpoint import resume_settings
-from .config_checks import (check_data_paths, describe_registry_miss,
-                            key_being_built)
+from .config_checks import (NEW_KEY_PREFIX, check_cfg_option_keys,
+                            check_data_paths, check_work_dir,
+                            describe_registry_miss, key_being_built)
 from .user_errors import UserError, user_error_message
 
 # The dataloaders each mode builds, so their paths are checked up front.
 DATALOADERS = dict(
     train=('train_dataloader', 'val_dataloader'), test=('test_dataloader', ))
+# The dataloaders mmpretrain's tools/train.py gives its defaults to.
+TRAIN_LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+CFG_OPTIONS_HELP = (
+    'override config settings, key=value pairs such as '
+    'train_cfg.max_iters=10 or key="[a,b]"; no spaces inside a value. '
+    'A key that does not exist is added (as in mmengine), unless it is '
+    'close to an existing key, which is taken for a typo and refused with a '
+    '"did you mean"; write +key=value to add such a key anyway. A key below '
+    'a None value makes it a dict (optim_wrapper.clip_grad.max_norm=5); one '
+    'below another value that is not a dict, or an invalid list index, is '
+    'refused')
+
+
+class CfgOptionsAction(DictAction):
+    """mmengine's ``DictAction``; an item that is not ``key=value`` is a
+    :class:`UserError` (mmengine's raises a ``ValueError`` trace).
+
+    The tools parse their arguments inside
+    :func:`~.user_errors.exit_on_user_error`, so this is one stderr line.
+    """
+
+    def __call__(self,
+                 parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace,
+                 values: Sequence[str],
+                 option_string: Optional[str] = None) -> None:
+        for item in values:
+            key, sep, _ = item.partition('=')
+            if not sep or not key.strip(NEW_KEY_PREFIX):
+                raise UserError(
+                    f'{option_string or "--cfg-options"}: {item!r} is not '
+                    f'key=value; write e.g. train_cfg.max_iters=10, with no '
+                    f'spaces around "=" or inside the value')
+        super().__call__(parser, namespace, values, option_string)
+
+
+def add_train_args(parser: argparse.ArgumentParser) -> None:
+    """Add mmpretrain's training flags.
+
+    ``--no-validate``, ``--auto-scale-lr``, ``--no-pin-memory``,
+    ``--no-persistent-workers``; see :func:`load_config` for their effect.
+
+    Args:
+        parser (argparse.ArgumentParser): ``tools/train.py``'s parser.
+    """
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='do not evaluate during training (drops val_cfg, '
+        'val_dataloader and val_evaluator)')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the learning rates by (GPUs x batch per GPU) / '
+        'auto_scale_lr.base_batch_size of the config (linear scaling rule), '
+        'e.g. x0.5 for a 8xb128 config run on 4 GPUs')
+    _add_pin_memory_arg(parser)
+    parser.add_argument(
+        '--no-persistent-workers',
+        action='store_true',
+        help='restart the dataloader workers every epoch (by default, as in '
+        'mmpretrain, workers persist across epochs when num_workers > 0)')
+
+
+def add_test_args(parser: argparse.ArgumentParser) -> None:
+    """Add mmpretrain's testing flags: ``--out``, ``--out-item``, ``--amp``,
+    ``--no-pin-memory``.
+
+    Args:
+        parser (argparse.ArgumentParser): ``tools/test.py``'s parser.
+    """
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed-precision inference (test_cfg.fp16): fp16 autocast on '
+        'CUDA, bf16 on CPU')
+    parser.add_argument(
+        '--out',
+        help='also write the results to this file: the predictions (a .pkl '
+        'of one dict per image: pred_score, pred_label, gt_label, ...) or, '
+        'with --out-item metrics, the metrics (.json, .yaml or .pkl)')
+    parser.add_argument(
+        '--out-item',
+        choices=['metrics', 'pred'],
+        help='what --out holds (default: pred)')
+    _add_pin_memory_arg(parser)
+
+
+def _add_pin_memory_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        '--no-pin-memory',
+        action='store_true',
+        help='do not pin the dataloaders\' host memory (by default, as in '
+        'mmpretrain, it is pinned, on a machine with CUDA)')
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -41,9 +146,8 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--cfg-options',
         nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs such as '
-        'train_cfg.max_iters=10 or key="[a,b]"; no spaces inside a value')
+        action=CfgOptionsAction,
+        help=CFG_OPTIONS_HELP)
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -74,6 +178,178 @@ def _check_file(path: str, what: str) -> None:
                         f'(cwd: {osp.abspath(".")})')
 
 
+def _config_file_of(tb: Optional[TracebackType], default: str) -> str:
+    """The config file mmengine was reading when ``tb`` was raised.
+
+    mmengine parses a config and each of its ``_base_`` files with
+    ``ast.parse`` and no file name, so a ``SyntaxError`` says
+    ``<unknown>``; the innermost frame of ``mmengine.config`` holds the file
+    in its ``filename`` local.
+    """
+    found = default
+    while tb is not None:
+        frame = tb.tb_frame
+        name = frame.f_locals.get('filename')
+        if (f'{os.sep}mmengine{os.sep}config{os.sep}' in
+                frame.f_code.co_filename and isinstance(name, str)
+                and osp.isfile(name)):
+            found = name
+        tb = tb.tb_next
+    return found
+
+
+def load_cfg_file(path: str) -> Config:
+    """``Config.fromfile``, with a missing file or a syntax error as one line.
+
+    Args:
+        path (str): The config file.
+
+    Returns:
+        mmengine.Config: The loaded config.
+
+    Raises:
+        UserError: The file does not exist, or it (or one of its ``_base_``
+            files) is not valid Python: names the file and the line.
+    """
+    _check_file(path, 'config file')
+    try:
+        return Config.fromfile(path)
+    except SyntaxError as err:
+        cause = err
+        if not err.lineno and isinstance(err.__context__, SyntaxError):
+            cause = err.__context__  # mmengine re-raised it without a line
+        where = _config_file_of(err.__traceback__, path)
+        if osp.abspath(where) == osp.abspath(path):
+            where = path  # as the user wrote it
+        else:
+            where = f'{where} (a _base_ of {path})'
+        line = f', line {cause.lineno}' if cause.lineno else ''
+        text = (cause.text or '').strip()
+        code = f': {text}' if text else ''
+        raise UserError(f'config file {where}{line}: syntax error: '
+                        f'{cause.msg}{code}') from err
+
+
+def merge_cfg_options(cfg: Config, options: Optional[dict]) -> None:
+    """Merge ``--cfg-options`` after checking their keys.
+
+    See :func:`~.config_checks.check_cfg_option_keys` for which keys are
+    refused.
+
+    Args:
+        cfg (mmengine.Config): Changed in place.
+        options (dict, optional): The parsed ``--cfg-options``.
+
+    Raises:
+        UserError: A likely typo, a key below a non-dict value or a bad
+            list index.
+    """
+    if options:
+        cfg.merge_from_dict(check_cfg_option_keys(cfg, options))
+
+
+def _set_dataloader_flags(cfg: Config, keys: Sequence[str],
+                          no_pin_memory: bool,
+                          no_persistent_workers: bool) -> None:
+    """``--no-pin-memory``/``--no-persistent-workers``: set to False.
+
+    Applied before ``--cfg-options``, which win over them.
+    """
+    for key in keys:
+        loader = cfg.get(key)
+        if not isinstance(loader, dict):
+            continue
+        if no_pin_memory:
+            loader['pin_memory'] = False
+        if no_persistent_workers:
+            loader['persistent_workers'] = False
+
+
+def _set_dataloader_defaults(cfg: Config, keys: Sequence[str],
+                             persistent_workers: bool) -> None:
+    """mmpretrain's tools' dataloader defaults, where nothing set the key.
+
+    ``pin_memory=True`` (only with CUDA here: there is nothing to pin for
+    otherwise) and, if ``persistent_workers``, ``persistent_workers=True``
+    (only with ``num_workers > 0``, which torch requires). Applied after
+    ``--cfg-options``, so that ``num_workers`` is final.
+    """
+    for key in keys:
+        loader = cfg.get(key)
+        if not isinstance(loader, dict):
+            continue
+        if torch.cuda.is_available():
+            loader.setdefault('pin_memory', True)
+        if persistent_workers and (loader.get('num_workers') or 0) > 0:
+            loader.setdefault('persistent_workers', True)
+
+
+def _apply_train_flags(cfg: Config, args: argparse.Namespace) -> None:
+    """``--no-validate``, ``--auto-scale-lr`` and the dataloader flags."""
+    if getattr(args, 'no_validate', False):
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if getattr(args, 'auto_scale_lr', False):
+        if not isinstance(cfg.get('auto_scale_lr'), dict):
+            cfg.auto_scale_lr = dict()  # reported by _check_auto_scale_lr
+        cfg.auto_scale_lr.enable = True
+    _set_dataloader_flags(cfg, TRAIN_LOADERS,
+                          getattr(args, 'no_pin_memory', False),
+                          getattr(args, 'no_persistent_workers', False))
+
+
+def _check_auto_scale_lr(cfg: Config, config_path: str) -> None:
+    """An enabled ``auto_scale_lr`` needs a positive ``base_batch_size``."""
+    scale = cfg.get('auto_scale_lr')
+    if not isinstance(scale, dict) or not scale.get('enable', False):
+        return
+    base = scale.get('base_batch_size')
+    if not isinstance(base, int) or isinstance(base, bool) or base < 1:
+        raise UserError(
+            f'--auto-scale-lr: {config_path} sets no auto_scale_lr.'
+            f'base_batch_size (got {base!r}), the total batch size its '
+            f'learning rate is meant for; add auto_scale_lr = '
+            f'dict(base_batch_size=N) to the config or --cfg-options '
+            f'auto_scale_lr.base_batch_size=N')
+
+
+def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
+    """``--out``/``--out-item``, ``--amp``, ``--no-pin-memory``, as in
+    mmpretrain.
+
+    Predictions go through mmengine's ``DumpResults`` metric (a pickle);
+    metrics through :class:`~lfcc_mm.engine.DumpMetricsHook`.
+    """
+    if getattr(args, 'amp', False) and cfg.get('test_cfg') is not None:
+        cfg.test_cfg.fp16 = True  # TestLoop's autocast
+    out, item = getattr(args, 'out', None), getattr(args, 'out_item', None)
+    if item is not None and out is None:
+        raise UserError('--out-item needs --out FILE, the file to write')
+    if out is not None:
+        if osp.isdir(out):
+            raise UserError(f'--out {out!r} is a folder; give a file name')
+        if item == 'metrics':
+            if not out.lower().endswith(METRIC_FILE_SUFFIXES):
+                raise UserError(
+                    f'--out {out!r}: metrics are written as '
+                    f'{", ".join(METRIC_FILE_SUFFIXES)}; end the file name '
+                    f'with one of these')
+            cfg.custom_hooks = list(cfg.get('custom_hooks') or []) + [
+                dict(type='DumpMetricsHook', out_file=out)]
+        else:
+            if not out.lower().endswith(('.pkl', '.pickle')):
+                raise UserError(
+                    f'--out {out!r}: predictions are written as a pickle; '
+                    f'end the file name with .pkl (or add --out-item metrics '
+                    f'for a .json of the metrics)')
+            evaluator = cfg.get('test_evaluator')
+            metrics = (list(evaluator) if isinstance(evaluator, (list, tuple))
+                       else [evaluator] if evaluator else [])
+            cfg.test_evaluator = metrics + [
+                dict(type='mmengine.DumpResults', out_file_path=out)]
+    _set_dataloader_flags(cfg, ('test_dataloader', ),
+                          getattr(args, 'no_pin_memory', False), False)
+
+
 def _set_amp(cfg: Config) -> None:
     """Mixed precision: fp16 + dynamic loss scale on CUDA, bf16 on CPU."""
     wrapper = cfg.get('optim_wrapper')
@@ -93,23 +369,36 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
 
     Priority, as in OpenMMLab tools: ``--cfg-options`` > other options >
     config file. ``work_dir`` defaults to ``./work_dirs/<config name>``.
+    The flags of mmpretrain's tools act as there: ``--no-validate`` drops
+    the validation parts; ``--auto-scale-lr`` sets ``auto_scale_lr.enable``
+    (the Runner then scales the lr by world size x batch size /
+    ``base_batch_size``); dataloaders default to ``pin_memory=True`` (with
+    CUDA) and, in training, ``persistent_workers=True`` (with workers),
+    which ``--no-pin-memory``/``--no-persistent-workers`` turn off;
+    ``--out`` adds mmengine's ``DumpResults`` to the test evaluator, or
+    with ``--out-item metrics`` a :class:`~lfcc_mm.engine.DumpMetricsHook`;
+    ``--amp`` in test mode sets ``test_cfg.fp16``.
 
     Args:
         args (argparse.Namespace): ``config``, ``work_dir``, ``cfg_options``,
             ``launcher``; for ``'train'`` also ``amp`` and ``resume``
-            (None, ``'auto'`` or a checkpoint path); for ``'test'`` also
-            ``checkpoint``.
+            (None, ``'auto'`` or a checkpoint path) and optionally
+            ``no_validate``, ``auto_scale_lr``, ``no_pin_memory``,
+            ``no_persistent_workers``; for ``'test'`` also ``checkpoint``
+            and optionally ``out``, ``out_item``, ``amp``,
+            ``no_pin_memory``.
         mode (str): ``'train'`` or ``'test'``.
 
     Returns:
         mmengine.Config: Ready for ``Runner.from_cfg``.
 
     Raises:
-        UserError: A missing config/checkpoint/dataset path, or a config
-            without the parts ``mode`` needs.
+        UserError: A missing config/checkpoint/dataset path, a syntax error
+            in the config, a refused ``--cfg-options`` key, a work dir that
+            is a file, a config without the parts ``mode`` (or a flag)
+            needs.
     """
-    _check_file(args.config, 'config file')
-    cfg = Config.fromfile(args.config)
+    cfg = load_cfg_file(args.config)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -134,14 +423,24 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
         cfg.load_from = args.checkpoint
     else:
         raise ValueError(f'mode must be "train" or "test", got {mode!r}')
+    if mode == 'train':
+        _apply_train_flags(cfg, args)
+    else:
+        _apply_test_flags(cfg, args)
 
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    merge_cfg_options(cfg, args.cfg_options)
     missing = [key for key in (f'{mode}_dataloader', f'{mode}_cfg')
                if cfg.get(key) is None]
     if missing:
         raise UserError(f'{args.config} sets no {" / ".join(missing)}, which '
                         f'tools/{mode}.py needs')
+    if mode == 'train':
+        _set_dataloader_defaults(cfg, TRAIN_LOADERS, persistent_workers=True)
+        _check_auto_scale_lr(cfg, args.config)
+    else:
+        _set_dataloader_defaults(cfg, ('test_dataloader', ),
+                                 persistent_workers=False)
+    check_work_dir(cfg.work_dir)
     adapt_cfg_for_device(cfg)
     check_data_paths(cfg, DATALOADERS[mode])
     return cfg

@@ -194,3 +194,130 @@ def key_being_built(tb: Optional[TracebackType], cfg: Any) -> Optional[str]:
     root = cfg._cfg_dict if hasattr(cfg, '_cfg_dict') else cfg
     keys = find_dict_keys(root, built)
     return keys[-1] if keys else f'type {built.get("type")!r}'
+
+
+# A --cfg-options key that does not exist is a typo, not a new key, when
+# an existing sibling is at least this similar (difflib ratio).
+TYPO_CUTOFF = 0.8
+# Prefix of a --cfg-options key that is meant to be new (skips the check).
+NEW_KEY_PREFIX = '+'
+# mmengine's merge key that replaces a value instead of merging into it.
+DELETE_KEY = '_delete_'
+
+
+def _describe(value: Any) -> str:
+    """``an int (4)``, ``None``: what a config value is, for a message."""
+    if value is None:
+        return 'None'
+    text = repr(value)
+    text = text if len(text) <= 40 else text[:37] + '...'
+    name = type(value).__name__
+    article = 'an' if name[0] in 'aeiou' else 'a'
+    return f'{article} {name} ({text})'
+
+
+def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
+    """Check the keys of ``--cfg-options`` against the config.
+
+    mmengine's ``merge_from_dict`` adds any key that does not exist, so a
+    misspelt ``train_cfg.max_iter=10`` is silently ignored, and it raises a
+    ``TypeError`` trace for a key below a non-dict value. The rule here:
+
+    - a key that exists is set;
+    - a key below a ``None`` value (``optim_wrapper.clip_grad.max_norm=5``
+      with ``clip_grad=None``) turns that value into a new dict (mmengine
+      raises a ``TypeError``; the option cannot give a dict value itself);
+    - a key below any other value that is not a dict
+      (``train_cfg.max_iters.x``) or a list index that is not a valid index
+      is an error;
+    - a missing key whose parent exists is new, and allowed (mmengine's
+      behaviour: configs legitimately gain keys such as
+      ``train_dataloader.persistent_workers``), unless an existing sibling
+      is close to it (difflib ratio >= :data:`TYPO_CUTOFF`): then it is most
+      likely a typo and an error with "did you mean";
+    - a key written ``+key=value`` is meant to be new: the closeness test
+      is skipped and the ``+`` dropped.
+
+    Args:
+        cfg (mmengine.Config | dict): The config the options are merged into.
+        options (dict): ``{'a.b.c': value}`` as parsed by ``DictAction``.
+
+    Returns:
+        dict: ``options`` with the ``+`` prefixes removed and a
+        ``<key>._delete_=True`` for every ``None`` to replace by a dict, for
+        ``Config.merge_from_dict``.
+
+    Raises:
+        UserError: Naming the key, what is there and the likely fix.
+    """
+    root = cfg._cfg_dict if hasattr(cfg, '_cfg_dict') else cfg
+    checked = {}
+    for full_key, value in options.items():
+        new = full_key.startswith(NEW_KEY_PREFIX)
+        key = full_key[len(NEW_KEY_PREFIX):] if new else full_key
+        parts = key.split('.')
+        if not key or not all(parts):
+            raise UserError(f'--cfg-options: {full_key!r} is not a dotted '
+                            f'key such as train_cfg.max_iters')
+        node: Any = root
+        for i, part in enumerate(parts):
+            where = '.'.join(parts[:i])
+            if isinstance(node, dict):
+                if part in node:
+                    node = node[part]
+                    continue
+                if not new and part != DELETE_KEY:
+                    close = difflib.get_close_matches(
+                        part, [str(k) for k in node], n=3,
+                        cutoff=TYPO_CUTOFF)
+                    if close:
+                        name = '.'.join(parts[:i + 1])
+                        spelled = ', '.join(repr(
+                            f'{where}.{c}' if where else c) for c in close)
+                        raise UserError(
+                            f'--cfg-options: {name!r} is not in the config '
+                            f'(did you mean {spelled}?); write '
+                            f'{NEW_KEY_PREFIX}{key}=... to add it anyway')
+                break  # a new key: everything below it is new too
+            if isinstance(node, (list, tuple)):
+                if not (part.isdigit() and int(part) < len(node)):
+                    raise UserError(
+                        f'--cfg-options: {key!r}: {where!r} is a list of '
+                        f'{len(node)} items, so {part!r} must be an index '
+                        f'from 0 to {len(node) - 1}')
+                node = node[int(part)]
+                continue
+            if node is None and where:  # mmengine: _delete_ replaces it
+                checked[f'{where}.{DELETE_KEY}'] = True
+                break
+            raise UserError(
+                f'--cfg-options: {key!r}: {where!r} is {_describe(node)}, not '
+                f'a dict, so it has no key {part!r}; set {where!r} itself')
+        checked[key] = value
+    return checked
+
+
+def check_work_dir(work_dir: str) -> None:
+    """Fail early if ``work_dir`` cannot be a folder.
+
+    Args:
+        work_dir (str): The run's ``work_dir`` (need not exist yet).
+
+    Raises:
+        UserError: ``work_dir``, or a folder above it, is an existing file.
+    """
+    if '://' in work_dir:  # remote storage: nothing to check here
+        return
+    target = path = osp.abspath(work_dir)
+    while True:
+        if osp.exists(path) and not osp.isdir(path):
+            if path == target:
+                raise UserError(f'work_dir {work_dir!r} is an existing file, '
+                                f'not a folder; choose another --work-dir')
+            raise UserError(f'work_dir {work_dir!r} cannot be created: '
+                            f'{path!r} is an existing file; choose another '
+                            f'--work-dir')
+        parent = osp.dirname(path)
+        if parent == path:
+            return
+        path = parent

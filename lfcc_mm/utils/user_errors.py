@@ -9,20 +9,63 @@ keeps its full traceback. ``LFCC_DEBUG=1`` shows the traceback always.
 """
 from __future__ import annotations
 
+import json
 import os
 import os.path as osp
+import re
 import sys
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 EXIT_USER_ERROR = 2
 DEBUG_ENV = 'LFCC_DEBUG'
 _PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
+# A DataLoader worker's exception reaches the main process re-created with
+# this header and the worker's whole traceback as its message.
+_WORKER_TRACEBACK = 'Original Traceback (most recent call last):'
+# mmcv's LoadImageFromFile when the image decoder returns nothing.
+_MMCV_IMAGE_MISS = re.compile(r'failed to load image: (?P<path>.+)$')
+
+
 class UserError(Exception):
     """A mistake in the config or the command line; the message says where."""
+
+
+class UnreadableImageError(UserError):
+    """An image file of a dataset that cannot be read or decoded."""
+
+
+def read_json(path: str, what: str) -> Any:
+    """Read a JSON file a tool relies on, naming it if it is torn.
+
+    A file cut short by a killed write (or edited by hand) is reported as a
+    :class:`UserError` that names the file, what it is and where the JSON
+    breaks, instead of a ``JSONDecodeError`` traceback.
+
+    Args:
+        path (str): The file.
+        what (str): What the file is, for the message, e.g.
+            ``'benchmark results'``.
+
+    Returns:
+        Any: The parsed JSON.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist (callers that treat a
+            missing file as "nothing yet" check this first).
+        UserError: The file is not valid UTF-8 JSON.
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise UserError(
+            f'{what} {path!r} is not valid JSON ({err}); it may have been cut '
+            f'short by an interrupted write: restore it, or move it away to '
+            f'start afresh') from err
 
 
 def _raised_in_lfcc_mm(tb: Optional[TracebackType]) -> bool:
@@ -40,8 +83,11 @@ def user_error_message(err: BaseException) -> Optional[str]:
 
     User mistakes are :class:`UserError`, :class:`FileNotFoundError`, the
     lfcc_mm configuration errors (``LayoutError``, ``RecorderSourceError``,
-    ``TeacherCheckpointError``) and any ``ValueError`` raised by lfcc_mm code
-    (components validate their arguments at construction time).
+    ``TeacherCheckpointError``), any ``ValueError`` raised by lfcc_mm code
+    (components validate their arguments at construction time) and mmcv's
+    ``failed to load image`` assertion (a corrupt image in any dataset).
+    An error a DataLoader worker raised is reported by the worker's own
+    message, not by the traceback text the main process re-raises it with.
 
     Args:
         err (BaseException): The exception that ended the tool.
@@ -51,6 +97,9 @@ def user_error_message(err: BaseException) -> Optional[str]:
     """
     from lfcc_mm.models import (LayoutError, RecorderSourceError,
                                 TeacherCheckpointError)
+    image = _unreadable_image_message(err)
+    if image is not None:
+        return image
     known = (UserError, FileNotFoundError, LayoutError, RecorderSourceError,
              TeacherCheckpointError)
     ours = isinstance(err, ValueError) and _raised_in_lfcc_mm(
@@ -61,9 +110,38 @@ def user_error_message(err: BaseException) -> Optional[str]:
         text = err.args[0]  # str(KeyError) would add quotes
     else:
         text = str(err)
+    text = _unwrap_worker_traceback(text, type(err))
     if not isinstance(err, UserError):
         text = f'{type(err).__name__}: {text}'
     return ' '.join(text.split())
+
+
+def _unwrap_worker_traceback(text: str, err_type: type) -> str:
+    """The worker's own message of an error re-raised by a DataLoader.
+
+    ``"Caught X in DataLoader worker process 0. Original Traceback ...
+    pkg.X: message"`` becomes ``"message"``; other text is returned as is.
+    """
+    if _WORKER_TRACEBACK not in text:
+        return text
+    last = text.rstrip().splitlines()[-1]
+    match = re.match(r'^([\w.]+): (.*)$', last)
+    if match and match.group(1).split('.')[-1] == err_type.__name__:
+        return match.group(2)
+    return last
+
+
+def _unreadable_image_message(err: BaseException) -> Optional[str]:
+    """One line for mmcv's ``failed to load image: PATH`` assertion."""
+    if not isinstance(err, AssertionError):
+        return None
+    text = _unwrap_worker_traceback(str(err), AssertionError)
+    match = _MMCV_IMAGE_MISS.search(text.strip())
+    if match is None:
+        return None
+    return (f'cannot read image {match.group("path")!r}: the decoder found no '
+            f'image in it (corrupt, truncated or not an image); replace or '
+            f'remove the file')
 
 
 @contextmanager

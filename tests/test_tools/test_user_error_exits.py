@@ -61,3 +61,13 @@ def test_lfcc_debug_shows_the_traceback(run_tool):
     assert result.returncode == 1
     assert 'Traceback' in result.stderr
     assert 'UserError' in result.stderr
+
+
+@pytest.mark.slow
+def test_config_syntax_error(run_tool, tiny_project):
+    (tiny_project / 'broken.py').write_text(
+        "_base_ = ['tiny.py']\ntrain_cfg = dict(max_iters=2\n")
+    line = _error_line(run_tool('train.py', 'broken.py'))
+    assert ('config file broken.py, line 2: syntax error: '
+            "'(' was never closed: train_cfg = dict(max_iters=2") in line
+

@@ -30,12 +30,19 @@ from typing import List, Optional, Sequence, Tuple
 
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor)
 import torch
-from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmrazor.registry import MODELS
 
 from lfcc_mm.analysis import FeatureSpectrumAnalyzer, build_image_folder_loader
 from lfcc_mm.analysis.report import format_table, plot_cka, plot_spectra
+from lfcc_mm.utils.cli import (CFG_OPTIONS_HELP, CfgOptionsAction,
+                               load_cfg_file, merge_cfg_options)
+from lfcc_mm.utils.config_checks import check_work_dir, describe_registry_miss
+from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
+
+# The fewest images linear CKA accepts (lfcc_mm.analysis.cka.linear_cka):
+# the debiased HSIC estimator divides by (n - 3).
+CKA_MIN_IMAGES = dict(debiased=4, biased=2)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -65,7 +72,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--labels', nargs='+', metavar='NAME',
         help='one label per --student-ckpt (default: file names)')
-    parser.add_argument('--num-images', type=int, default=256)
+    parser.add_argument(
+        '--num-images', type=int, default=256,
+        help='images analysed, evenly spread over the folder (at least '
+        f'{CKA_MIN_IMAGES["debiased"]}, or {CKA_MIN_IMAGES["biased"]} with '
+        '--biased-cka)')
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument(
         '--work-dir', default=None,
@@ -77,13 +88,43 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, xxx=yyy format')
+        '--cfg-options', nargs='+', action=CfgOptionsAction,
+        help=CFG_OPTIONS_HELP)
     args = parser.parse_args(argv)
     if args.labels is not None and len(args.labels) != len(args.student_ckpt):
         parser.error(f'--labels has {len(args.labels)} names for '
                      f'{len(args.student_ckpt)} --student-ckpt paths')
     return args
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Check the paths and counts before any model is built.
+
+    Args:
+        args (argparse.Namespace): From :func:`parse_args`.
+
+    Raises:
+        UserError: Naming the option and what is wrong with it.
+    """
+    estimator = 'biased' if args.biased_cka else 'debiased'
+    if args.num_images < CKA_MIN_IMAGES[estimator]:
+        raise UserError(
+            f'--num-images {args.num_images}: the {estimator} CKA needs at '
+            f'least {CKA_MIN_IMAGES[estimator]} images (a few hundred give '
+            f'stable numbers)')
+    if args.batch_size < 1:
+        raise UserError(f'--batch-size must be >= 1, got {args.batch_size}')
+    if not osp.isdir(args.data):
+        raise UserError(f'--data {args.data!r} is not a folder (cwd: '
+                        f'{osp.abspath(".")})')
+    for flag, paths in (('--teacher-ckpt', [args.teacher_ckpt]),
+                        ('--student-ckpt', args.student_ckpt)):
+        for path in paths:
+            if path is not None and not osp.isfile(path):
+                raise UserError(f'{flag} {path!r} does not exist (cwd: '
+                                f'{osp.abspath(".")})')
+    if args.work_dir is not None:
+        check_work_dir(args.work_dir)
 
 
 def student_runs(
@@ -117,11 +158,16 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 
     Returns:
         dict: The analysis result, as written to ``spectrum.json``.
+
+    Raises:
+        UserError: A mistake in the options, the config or the data, before
+            any model runs where it can be seen then (one line and exit
+            code 2 when run as a script).
     """
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    check_args(args)
+    cfg = load_cfg_file(args.config)
+    merge_cfg_options(cfg, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmrazor'))
     if args.teacher_ckpt:
         cfg.model.teacher_ckpt = args.teacher_ckpt
@@ -131,15 +177,34 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     work_dir = args.work_dir or osp.join(
         'work_dirs', 'feature_spectrum',
         osp.splitext(osp.basename(args.config))[0])
+    check_work_dir(work_dir)
+
+    # The images first: a folder with too few of them fails before any
+    # model is built.
+    try:
+        loader = build_image_folder_loader(cfg, args.data, args.num_images,
+                                           args.batch_size)
+    except KeyError as err:  # no evaluation pipeline, unknown transform
+        text = err.args[0] if err.args else err
+        raise UserError(f'{args.config}: {text}') from err
+    estimator = 'biased' if args.biased_cka else 'debiased'
+    if len(loader.dataset) < CKA_MIN_IMAGES[estimator]:
+        raise UserError(
+            f'--data {args.data!r} holds {len(loader.dataset)} images; the '
+            f'{estimator} CKA needs at least {CKA_MIN_IMAGES[estimator]}')
     os.makedirs(work_dir, exist_ok=True)
 
     # As the Runner does: a top-level data_preprocessor (mmpretrain style)
     # is the model's, so images are normalised as in training.
     if cfg.get('data_preprocessor'):
         cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
-    algorithm = MODELS.build(cfg.model).to(args.device)
-    loader = build_image_folder_loader(cfg, args.data, args.num_images,
-                                       args.batch_size)
+    try:
+        algorithm = MODELS.build(cfg.model).to(args.device)
+    except KeyError as err:  # a misspelt component name
+        message = describe_registry_miss(err, cfg)
+        if message is None:
+            raise
+        raise UserError(message) from err
     runs = student_runs(args.student_ckpt, args.labels)
     result = FeatureSpectrumAnalyzer(
         algorithm, loader, debiased_cka=not args.biased_cka).run(runs)
@@ -158,4 +223,5 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 
 
 if __name__ == '__main__':
-    main()
+    with exit_on_user_error():
+        main()
