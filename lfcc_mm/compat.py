@@ -31,6 +31,14 @@ Shims:
    with ``device_ids=[LOCAL_RANK]``. :func:`adapt_cfg_for_device` switches the
    backend to ``gloo`` and ``device_ids`` to ``None`` when CUDA is absent, and
    :func:`apply` turns ``torch.cuda.set_device`` into a no-op there.
+5. mmengine's checkpoint loaders call ``torch.load`` without
+   ``weights_only`` for local files (so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``
+   turns the check off) and with ``weights_only=False`` for URLs
+   (``torch.hub``), i.e. every zoo ``teacher_ckpt``.
+   :func:`lfcc_mm.checkpoint.install_weights_only_loaders` re-registers
+   them (mmengine's ``CheckpointLoader.register_scheme(..., force=True)``)
+   so that the Runner, ``load_checkpoint`` and ``init_cfg`` loads are all
+   weights-only and a refused file is one clear error.
 """
 from __future__ import annotations
 
@@ -183,6 +191,16 @@ def _shim_weights_only_load() -> bool:
     return True
 
 
+def _shim_weights_only_loaders() -> bool:
+    """Shim 5: every mmengine checkpoint loader is weights-only.
+
+    Returns:
+        bool: Whether a loader was replaced.
+    """
+    from lfcc_mm.checkpoint import install_weights_only_loaders
+    return install_weights_only_loaders()
+
+
 def _shim_cuda_set_device() -> bool:
     """Shim 4a: ``torch.cuda.set_device`` is a no-op on CPU-only machines.
 
@@ -218,6 +236,7 @@ def apply() -> Dict[str, bool]:
             fuser_method_mappings=_shim_fuser_method_mappings(),
             quantization_mapping=_shim_quantization_mapping(),
             weights_only_load=_shim_weights_only_load(),
+            weights_only_loaders=_shim_weights_only_loaders(),
             cuda_set_device=_shim_cuda_set_device(),
         )
     return dict(_applied)
