@@ -166,8 +166,9 @@ def install_weights_only_loaders() -> bool:
         if getattr(loader, '_lfcc_weights_only', False):
             continue
         if prefix == '':
-            _load_local_weights_only._lfcc_weights_only = True  # type: ignore
             new = _load_local_weights_only
+            new.__name__ = loader.__name__  # mmengine logs 'by local backend'
+            new._lfcc_weights_only = True  # type: ignore[attr-defined]
         else:
             new = _weights_only_loader(loader)
         CheckpointLoader.register_scheme(prefix, new, force=True)
