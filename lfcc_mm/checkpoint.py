@@ -79,7 +79,8 @@ def _weights_only_loads() -> Iterator[None]:
     which passes ``weights_only=False``; torch honours
     ``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` over that argument.
     """
-    saved = {k: os.environ.get(k) for k in (_FORCE_SAFE_ENV, _FORCE_UNSAFE_ENV)}
+    saved = {k: os.environ.get(k)
+             for k in (_FORCE_SAFE_ENV, _FORCE_UNSAFE_ENV)}
     os.environ[_FORCE_SAFE_ENV] = '1'
     os.environ.pop(_FORCE_UNSAFE_ENV, None)
     try:
@@ -274,8 +275,9 @@ def is_distillation_state_dict(state: Mapping[str, Any]) -> bool:
     return any(k.startswith(STUDENT_PREFIX) for k in state)
 
 
-def student_state_dict(state: Mapping[str, Any],
-                       prefix: str = STUDENT_PREFIX) -> 'OrderedDict[str, Any]':
+def student_state_dict(
+        state: Mapping[str, Any],
+        prefix: str = STUDENT_PREFIX) -> 'OrderedDict[str, Any]':
     """The student's weights of a distillation state dict, without prefix.
 
     Everything else (``teacher.``, ``distiller.`` with its connectors, the
@@ -329,7 +331,8 @@ def _few(keys: List[str], limit: int = 8) -> str:
 def load_weights(module: nn.Module,
                  state: Mapping[str, Any],
                  source: str,
-                 error: Type[CheckpointMismatchError] = CheckpointMismatchError,
+                 error: Type[CheckpointMismatchError] = (
+                     CheckpointMismatchError),
                  hint: str = '') -> None:
     """Load ``state`` into ``module`` strictly, after its upgrade hooks.
 

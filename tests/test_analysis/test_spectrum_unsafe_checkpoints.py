@@ -1,4 +1,4 @@
-"""``feature_spectrum.py --teacher-ckpt/--student-ckpt`` never runs a file's code."""
+"""feature_spectrum.py --teacher-ckpt/--student-ckpt run no code of a file."""
 import importlib.util
 import os.path as osp
 import re

@@ -1,4 +1,4 @@
-"""A checkpoint that runs code when unpickled with ``builtins.getattr`` allowed.
+"""A checkpoint that runs code if ``builtins.getattr`` is allow-listed.
 
 It is the attack of issue 10.1: ``getattr(getattr(getattr, '__self__'),
 'eval')`` is the builtin ``eval``, which torch's allow-listed
@@ -25,7 +25,7 @@ class _Call:
 
 
 def code_running_object(marker: Union[str, Path]) -> _Call:
-    """The object whose unpickling evaluates ``Path(marker).write_text(..)``."""
+    """The object whose unpickling writes ``marker`` through ``eval``."""
     builtin_eval = _Call(getattr, _Call(getattr, getattr, '__self__'), 'eval')
     code = f"__import__('pathlib').Path({str(marker)!r}).write_text('ran')"
     return _Call(torch._tensor._rebuild_from_type_v2, builtin_eval,

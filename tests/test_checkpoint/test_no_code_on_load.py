@@ -1,4 +1,4 @@
-"""No checkpoint load runs code (issue 10.1): torch, mmengine and teacher paths.
+"""No checkpoint load runs code (10.1): torch, mmengine, teacher_ckpt.
 
 The payload (see :mod:`.payload`) reaches ``eval`` through
 ``builtins.getattr``; the tools' load paths are tested in

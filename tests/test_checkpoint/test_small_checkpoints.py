@@ -1,4 +1,4 @@
-"""Distillation checkpoints hold no frozen teacher, and resume stays exact (11.5).
+"""Checkpoints hold no frozen teacher, and resume stays exact (11.5).
 
 A frozen teacher loaded from ``teacher_ckpt`` is re-loaded from that file
 whenever the algorithm is built (resume, test, export), so

@@ -1,4 +1,4 @@
-"""``train.py --resume``/``test.py``: no code runs, no accuracy of wrong weights.
+"""train.py --resume / test.py: no code runs, no accuracy of wrong weights.
 
 Issue 10.1: a checkpoint that would run code on load is refused with one
 line (exit 2) by every tool. Issue 10.2: ``tools/test.py`` loads strictly, so
