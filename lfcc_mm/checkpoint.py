@@ -195,7 +195,7 @@ def load_checkpoint_file(filename: str, map_location: Any = 'cpu') -> Any:
     """
     install_weights_only_loaders()  # no-op after ``import lfcc_mm``
     return CheckpointLoader.load_checkpoint(
-        filename, map_location=map_location, logger='silent')
+        filename, map_location=map_location, logger='current')
 
 
 def state_dict_of(checkpoint: Any, source: str) -> 'OrderedDict[str, Any]':
