@@ -30,15 +30,14 @@ def _error_line(result, tool: str) -> str:
 
 
 @pytest.fixture
-def evil(tiny_project, tmp_path):
+def evil(tmp_path):
     marker = tmp_path / 'code_ran'
     return write_code_running_checkpoint(tmp_path / 'iter_2.pth',
                                          marker), marker
 
 
 @pytest.mark.slow
-def test_resume_refuses_a_code_running_checkpoint(run_tool, tiny_project,
-                                                  evil, tmp_path):
+def test_resume_refuses_a_code_running_checkpoint(run_tool, evil, tmp_path):
     path, marker = evil
     line = _error_line(
         run_tool('train.py', 'tiny.py', '--resume', path, '--work-dir',
