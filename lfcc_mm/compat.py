@@ -21,12 +21,24 @@ Shims:
    the ``mmengine`` objects stored in every Runner checkpoint (``HistoryBuffer``
    in ``meta['message_hub']``, numpy scalars). We allow-list exactly those
    types with ``torch.serialization.add_safe_globals`` instead of turning the
-   safety check off.
+   safety check off. ``HistoryBuffer`` pickles its statistics methods as
+   ``getattr(HistoryBuffer, 'min')``; allowing ``builtins.getattr`` itself
+   would hand a crafted file ``eval`` (``getattr(getattr(getattr,
+   '__self__'), 'eval')``), so that name is bound to
+   :func:`history_buffer_getattr`, which resolves those four methods only.
 4. CPU-only distributed runs: mmengine's ``init_dist`` calls
    ``torch.cuda.set_device`` unconditionally and the Runner wraps the model
    with ``device_ids=[LOCAL_RANK]``. :func:`adapt_cfg_for_device` switches the
    backend to ``gloo`` and ``device_ids`` to ``None`` when CUDA is absent, and
    :func:`apply` turns ``torch.cuda.set_device`` into a no-op there.
+5. mmengine's checkpoint loaders call ``torch.load`` without
+   ``weights_only`` for local files (so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``
+   turns the check off) and with ``weights_only=False`` for URLs
+   (``torch.hub``), i.e. every zoo ``teacher_ckpt``.
+   :func:`lfcc_mm.checkpoint.install_weights_only_loaders` re-registers
+   them (mmengine's ``CheckpointLoader.register_scheme(..., force=True)``)
+   so that the Runner, ``load_checkpoint`` and ``init_cfg`` loads are all
+   weights-only and a refused file is one clear error.
 """
 from __future__ import annotations
 
@@ -90,20 +102,59 @@ def _shim_quantization_mapping() -> bool:
     return True
 
 
+# The statistics methods ``HistoryBuffer._set_default_statistics`` stores in
+# every buffer (mmengine 0.10): the only attributes a checkpoint may look up.
+HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
+def history_buffer_getattr(obj: Any, name: str) -> Any:
+    """``getattr`` as an mmengine checkpoint needs it, and nothing more.
+
+    ``HistoryBuffer.__getstate__`` keeps the buffer's statistics methods,
+    which pickle stores as ``getattr(HistoryBuffer, 'min')``. This stand-in
+    is registered under the name ``builtins.getattr`` for weights-only
+    loads; any other lookup (e.g. ``getattr(getattr, '__self__')``, the
+    first step from ``getattr`` to ``eval``) is refused.
+
+    Args:
+        obj (Any): Must be mmengine's ``HistoryBuffer`` class itself.
+        name (str): One of :data:`HISTORY_BUFFER_STATISTICS`.
+
+    Returns:
+        Callable: The unbound method, e.g. ``HistoryBuffer.min``.
+
+    Raises:
+        pickle.UnpicklingError: For any other object or name (torch's
+            ``load`` reports it as a refused weights-only load).
+    """
+    import pickle
+
+    from mmengine.logging import HistoryBuffer
+    if obj is HistoryBuffer and isinstance(name, str) and (
+            name in HISTORY_BUFFER_STATISTICS):
+        return getattr(HistoryBuffer, name)
+    shown = obj.__name__ if isinstance(obj, type) else type(obj).__name__
+    raise pickle.UnpicklingError(
+        f'checkpoint asks for getattr({shown}, {name!r}); lfcc_mm allows '
+        'getattr only for the statistics methods of mmengine\'s '
+        f'HistoryBuffer {HISTORY_BUFFER_STATISTICS}. The file is not an '
+        'mmengine checkpoint and may try to run code: do not load it.')
+
+
 def mmengine_safe_globals() -> List[Any]:
     """The non-tensor types that an mmengine Runner writes into checkpoints.
 
     Returns:
-        list: Classes and functions to allow-list for ``weights_only`` loads.
+        list: Classes and functions to allow-list for ``weights_only`` loads;
+        ``builtins.getattr`` is :func:`history_buffer_getattr`, never the
+        builtin (which reaches ``eval``).
     """
     import numpy as np
     from mmengine.logging import HistoryBuffer
-    # HistoryBuffer.__getstate__ keeps its statistics methods, which pickle
-    # stores as ``getattr(HistoryBuffer, 'min')``. The weights-only
-    # unpickler still calls nothing outside this allow-list, so allowing
-    # ``getattr`` is far narrower than ``weights_only=False`` (mmengine's
-    # own fix, PR #1650).
-    safe: List[Any] = [HistoryBuffer, getattr, np.ndarray, np.dtype]
+    safe: List[Any] = [
+        HistoryBuffer, (history_buffer_getattr, 'builtins.getattr'),
+        np.ndarray, np.dtype
+    ]
     # numpy pickles arrays through ``_reconstruct`` and scalars through
     # ``scalar``; their module moved from ``numpy.core`` to ``numpy._core``.
     for mod_name in ('numpy._core.multiarray', 'numpy.core.multiarray'):
@@ -130,8 +181,24 @@ def _shim_weights_only_load() -> bool:
     add_safe_globals = getattr(torch.serialization, 'add_safe_globals', None)
     if add_safe_globals is None:
         return False  # torch < 2.4: torch.load is not weights-only by default
+    # An earlier (unsafe) registration of the builtin itself would compete
+    # with the stand-in for the name ``builtins.getattr``: drop it.
+    from torch import _weights_only_unpickler as wou
+    remove = getattr(wou, '_remove_safe_globals', None)
+    if remove is not None:
+        remove([getattr])
     add_safe_globals(mmengine_safe_globals())
     return True
+
+
+def _shim_weights_only_loaders() -> bool:
+    """Shim 5: every mmengine checkpoint loader is weights-only.
+
+    Returns:
+        bool: Whether a loader was replaced.
+    """
+    from lfcc_mm.checkpoint import install_weights_only_loaders
+    return install_weights_only_loaders()
 
 
 def _shim_cuda_set_device() -> bool:
@@ -169,6 +236,7 @@ def apply() -> Dict[str, bool]:
             fuser_method_mappings=_shim_fuser_method_mappings(),
             quantization_mapping=_shim_quantization_mapping(),
             weights_only_load=_shim_weights_only_load(),
+            weights_only_loaders=_shim_weights_only_loaders(),
             cuda_set_device=_shim_cuda_set_device(),
         )
     return dict(_applied)

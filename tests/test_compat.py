@@ -15,7 +15,8 @@ from lfcc_mm import compat
 def test_apply_is_idempotent():
     first = compat.apply()
     assert set(first) == {'fuser_method_mappings', 'quantization_mapping',
-                          'weights_only_load', 'cuda_set_device'}
+                          'weights_only_load', 'weights_only_loaders',
+                          'cuda_set_device'}
     assert compat.apply() == first
 
 

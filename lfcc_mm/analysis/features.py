@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple
 
 import torch
-from mmengine.runner import CheckpointLoader
 from torch import Tensor, nn
 
+from lfcc_mm.checkpoint import CheckpointMismatchError, load_weights_from
 from lfcc_mm.models.losses import LFCCLoss
 
 # Keys of a loss_forward_mappings entry that ``get_record`` takes as is.
 _RECORD_KEYS = ('recorder', 'from_student', 'record_idx', 'data_idx')
 
 
-class StudentCheckpointError(RuntimeError):
+class StudentCheckpointError(CheckpointMismatchError):
     """A student checkpoint does not match the config's student."""
 
 
@@ -164,7 +164,7 @@ def record_maps(algorithm: nn.Module, stages: List[TappedStage],
 
 
 def load_student_checkpoint(student: nn.Module, filename: str) -> None:
-    """Load a student checkpoint strictly.
+    """Load a student checkpoint strictly (:mod:`lfcc_mm.checkpoint`).
 
     Accepts a full distillation checkpoint (the student's weights under
     ``architecture.``; teacher and connector weights are ignored) and a
@@ -173,32 +173,16 @@ def load_student_checkpoint(student: nn.Module, filename: str) -> None:
 
     Args:
         student (nn.Module): The config's student (``algorithm.student``).
-        filename (str): Local path or URL (mmengine resolves both).
+        filename (str): Local path or URL (mmengine resolves both), read
+            with torch's weights-only unpickler.
 
     Raises:
-        StudentCheckpointError: Listing missing and unexpected keys.
+        StudentCheckpointError: Listing missing, unexpected and mis-shaped
+            keys.
+        UnsafeCheckpointError: The file was refused by the safe loader.
     """
-    ckpt = CheckpointLoader.load_checkpoint(filename, map_location='cpu')
-    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
-    if not isinstance(state, dict):
-        raise StudentCheckpointError(
-            f'student checkpoint {filename!r} holds no state dict.')
-    prefix = 'architecture.'
-    if any(k.startswith(prefix) for k in state):
-        state = {k[len(prefix):]: v for k, v in state.items()
-                 if k.startswith(prefix)}
-    own = student.state_dict()
-    missing = sorted(set(own) - set(state))
-    unexpected = sorted(set(state) - set(own))
-    if missing or unexpected:
-        raise StudentCheckpointError(
-            f'student checkpoint {filename!r} does not match the config\'s '
-            f'student ({type(student).__name__}): {len(missing)} missing '
-            f'keys {missing[:5]}, {len(unexpected)} unexpected keys '
-            f'{unexpected[:5]}. Pass a checkpoint of this config (or of its '
-            'student alone).')
-    try:
-        student.load_state_dict(state, strict=True)
-    except RuntimeError as err:  # shape mismatches
-        raise StudentCheckpointError(
-            f'student checkpoint {filename!r}: {err}') from None
+    load_weights_from(
+        student, filename, 'student checkpoint',
+        student_of_distillation=True, error=StudentCheckpointError,
+        hint=f'The config\'s student is {type(student).__name__}; pass a '
+        'checkpoint of this config (or of its student alone).')

@@ -122,21 +122,22 @@ def export_weights(checkpoint: str, out_file: str) -> str:
     """Save only the model ``state_dict`` of a Runner checkpoint.
 
     Distillation runs load the teacher from this weights-only file: it is
-    smaller, and ``torch.load(weights_only=True)`` accepts it (a full Runner
-    checkpoint also pickles optimizer/message-hub objects it may reject).
+    smaller than the Runner checkpoint (no optimizer or message hub). Read
+    and written through :mod:`lfcc_mm.checkpoint` (weights-only load,
+    atomic save, module versions kept).
 
     Args:
-        checkpoint (str): A checkpoint this engine has just written (trusted,
-            so it is read with ``weights_only=False``).
+        checkpoint (str): A Runner checkpoint this engine has just written.
         out_file (str): Where the state dict goes.
 
     Returns:
         str: ``out_file``.
     """
-    import torch
-    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
-    torch.save(state['state_dict'], out_file)
-    return out_file
+    from lfcc_mm.checkpoint import (load_checkpoint_file, save_atomic,
+                                    state_dict_of)
+    state = state_dict_of(load_checkpoint_file(checkpoint),
+                          f'checkpoint {checkpoint!r}')
+    return save_atomic(state, out_file)
 
 
 def _fingerprint(obj: object) -> str:

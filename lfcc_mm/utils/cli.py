@@ -23,6 +23,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from lfcc_mm.checkpoint import load_weights_from
 from lfcc_mm.compat import adapt_cfg_for_device
 from lfcc_mm.engine.collective_timeout import collective_timeout_message
 from lfcc_mm.engine.dump_metrics_hook import METRIC_FILE_SUFFIXES
@@ -459,14 +460,21 @@ def run(cfg: Config, mode: str) -> Runner:
     Raises:
         UserError: A component name that no registry knows (with its config
             key and the closest registered names), an lfcc_mm error raised
-            while building a component (prefixed with its config key), or a
-            distributed collective that timed out (a hung rank).
+            while building a component (prefixed with its config key), a
+            distributed collective that timed out (a hung rank); for
+            ``'test'``, a checkpoint that does not fit the model (missing,
+            unexpected or mis-shaped keys; a frozen teacher from
+            ``teacher_ckpt`` may be absent) or that is refused as unsafe.
     """
     try:
         if 'runner_type' in cfg:
             runner = RUNNERS.build(cfg)
         else:
             runner = Runner.from_cfg(cfg)
+        if mode == 'test' and cfg.get('load_from'):
+            # The Runner's load_from is non-strict (it would test random
+            # weights); fail first, on every rank, unless the file fits.
+            load_weights_from(runner.model, cfg.load_from)
         getattr(runner, mode)()
     except UserError:
         raise

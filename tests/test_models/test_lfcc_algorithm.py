@@ -3,8 +3,8 @@ import torch
 from mmengine.logging import MessageHub
 from mmrazor.registry import MODELS
 
-from lfcc_mm.models import (LFCC, RecorderSourceError, TeacherCheckpointError,
-                            load_teacher_checkpoint)
+from lfcc_mm.models import (LFCC, FrozenTeacherDistill, RecorderSourceError,
+                            TeacherCheckpointError, load_teacher_checkpoint)
 
 
 @pytest.fixture
@@ -132,7 +132,6 @@ def test_tiny_training_reduces_the_total_loss(batch, build):
 
 
 def test_every_method_shares_the_frozen_teacher_algorithm(make_cfg):
-    from lfcc_mm.models import FrozenTeacherDistill
     baseline = MODELS.build(make_cfg(type='FrozenTeacherDistill'))
     lfcc = MODELS.build(make_cfg(type='LFCC'))
     assert type(baseline) is FrozenTeacherDistill

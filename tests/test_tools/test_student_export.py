@@ -1,8 +1,11 @@
-"""extract_student_state_dict keeps architecture.* and strips the prefix."""
+"""student_state_dict keeps architecture.* and strips the prefix."""
+from collections import OrderedDict
+
 import pytest
 import torch
 
-from lfcc_mm.utils import dropped_key_groups, extract_student_state_dict
+from lfcc_mm.checkpoint import (CheckpointError, dropped_key_groups,
+                                student_state_dict)
 
 STATE = {
     'data_preprocessor.mean': torch.zeros(3),
@@ -14,7 +17,7 @@ STATE = {
 
 
 def test_keeps_only_the_student_in_order():
-    student = extract_student_state_dict(STATE)
+    student = student_state_dict(STATE)
     assert list(student) == ['backbone.w', 'head.fc.weight']
     assert student['head.fc.weight'] is STATE['architecture.head.fc.weight']
 
@@ -25,5 +28,18 @@ def test_counts_the_dropped_groups():
 
 
 def test_not_a_distillation_checkpoint():
-    with pytest.raises(ValueError, match="no key starts with 'architecture.'"):
-        extract_student_state_dict({'backbone.w': torch.ones(1)})
+    with pytest.raises(CheckpointError,
+                       match="no key starts with 'architecture.'"):
+        student_state_dict({'backbone.w': torch.ones(1)})
+
+
+def test_module_versions_follow_the_keys():
+    """``_metadata`` holds the versions mmpretrain's upgrade hooks read."""
+    state = OrderedDict(STATE)
+    state._metadata = OrderedDict([
+        ('', dict(version=1)), ('architecture', dict(version=1)),
+        ('architecture.backbone', dict(version=2)),
+        ('teacher.backbone', dict(version=3))])
+    student = student_state_dict(state)
+    assert student._metadata == OrderedDict([('', dict(version=1)),
+                                             ('backbone', dict(version=2))])

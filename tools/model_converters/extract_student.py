@@ -1,23 +1,25 @@
 """Export the student of a distillation checkpoint as a plain model checkpoint.
 
 Keeps the ``architecture.*`` weights without their prefix and drops the
-teacher, the distiller (connectors, learnable temperatures), the algorithm's
-data preprocessor and the training state (optimizer, schedulers, message
-hub). The result loads strictly into the student config's model, e.g. the
-plain mmpretrain ``ImageClassifier``:
+teacher (if the checkpoint holds it), the distiller (connectors, learnable
+temperatures), the algorithm's data preprocessor and the training state
+(optimizer, schedulers, message hub). The result loads strictly into the
+student config's model, e.g. the plain mmpretrain ``ImageClassifier``:
 
     python tools/model_converters/extract_student.py \
         work_dirs/lfcc_x/iter_1000.pth student.pth
+
+The source is read with torch's weights-only loader and never overwritten;
+the destination is written to a temporary file and renamed into place, so
+an interrupted export leaves no torn file.
 """
 import argparse
-import os
 import os.path as osp
 
-import torch
-
 import lfcc_mm  # noqa: F401 - allow-lists mmengine types for torch.load
-from lfcc_mm.utils.student_export import (dropped_key_groups,
-                                          extract_student_state_dict)
+from lfcc_mm.checkpoint import (dropped_key_groups, load_checkpoint_file,
+                                save_atomic, state_dict_of,
+                                student_state_dict)
 from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
 
 # Checkpoint meta worth keeping: class names and where the weights came from.
@@ -29,23 +31,44 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Keep only the student of a distillation checkpoint')
     parser.add_argument('src', help='distillation checkpoint (in)')
-    parser.add_argument('dst', help='student checkpoint (out)')
+    parser.add_argument('dst', help='student checkpoint (out, a file path)')
     return parser.parse_args()
+
+
+def check_paths(src: str, dst: str) -> None:
+    """Refuse a missing source, a folder as destination, or dst == src.
+
+    Args:
+        src (str): The distillation checkpoint.
+        dst (str): The student checkpoint to write.
+
+    Raises:
+        UserError: Naming the offending path.
+    """
+    if not osp.isfile(src):
+        raise UserError(f'checkpoint {src!r} does not exist')
+    if osp.isdir(dst):
+        raise UserError(
+            f'destination {dst!r} is a folder; give the student checkpoint '
+            f'a file name, e.g. {osp.join(dst, "student.pth")!r}')
+    if osp.abspath(src) == osp.abspath(dst) or (
+            osp.exists(dst) and osp.samefile(src, dst)):
+        raise UserError(
+            f'destination {dst!r} is the source checkpoint {src!r}; '
+            'choose another file name (the source is never overwritten)')
 
 
 def main() -> None:
     args = parse_args()
     with exit_on_user_error():
-        if not osp.isfile(args.src):
-            raise UserError(f'checkpoint {args.src!r} does not exist')
-        ckpt = torch.load(args.src, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt)
-        student = extract_student_state_dict(state)
-        meta = {k: v for k, v in ckpt.get('meta', {}).items()
-                if k in KEPT_META}
+        check_paths(args.src, args.dst)
+        ckpt = load_checkpoint_file(args.src)
+        state = state_dict_of(ckpt, f'checkpoint {args.src!r}')
+        student = student_state_dict(state)
+        meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
+        meta = {k: v for k, v in meta.items() if k in KEPT_META}
         meta['extracted_from'] = osp.abspath(args.src)
-        os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
-        torch.save({'state_dict': student, 'meta': meta}, args.dst)
+        save_atomic({'state_dict': student, 'meta': meta}, args.dst)
     dropped = ', '.join(f'{n} {g}.*' for g, n in
                         sorted(dropped_key_groups(state).items()))
     print(f'saved {len(student)} student tensors to {args.dst} '
