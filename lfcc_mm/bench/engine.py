@@ -50,8 +50,9 @@ class Experiment:
         command (str): The command line, recorded with every result.
         teacher_seed (int): Seed of the (single) teacher run. Defaults to 0.
         numerics (dict): How the kernels compute (instruction set, threads,
-            torch version; see :func:`~lfcc_mm.bench.numerics.pin_cpu_numerics`).
-            Part of every row's settings and fingerprint. Defaults to empty.
+            torch version; see
+            :func:`~lfcc_mm.bench.numerics.pin_cpu_numerics`). Part of every
+            row's settings and fingerprint. Defaults to empty.
     """
 
     data: DataSpec

@@ -211,7 +211,8 @@ def plot_curves(records: Sequence[RunRecord], out_file: str) -> str:
         ax.set_title(pair, fontsize=9)
         ax.set_xlabel('iteration')
         ax.set_ylabel('student cross-entropy')
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(out_file, dpi=120)
     plt.close(fig)

@@ -1,4 +1,4 @@
-"""Run configs: train loaders drop the short last batch; fingerprints; numerics."""
+"""Run configs drop the short last batch; fingerprints; kernel numerics."""
 from __future__ import annotations
 
 import os.path as osp
