@@ -6,7 +6,9 @@ pipeline, budget and seed: from scratch, with vanilla KD (logits) and with
 LFCC (+ logits). Prints the held-out top-1 and wall time of each and writes
 ``WORK_DIR/results.json``, ``results.md``, ``top1.png``, ``curves.png``,
 checkpoints and logs. The digits ship with scikit-learn: nothing is
-downloaded.
+downloaded. The CPU kernels are capped at AVX2 on one thread (see
+:mod:`lfcc_mm.bench.numerics`), so the same seed gives the same numbers on
+x86 machines with different instruction sets.
 
 Example:
     python tools/quickstart.py --work-dir work_dirs/quickstart
