@@ -6,7 +6,9 @@ pipeline, budget and seed: from scratch, with vanilla KD (logits) and with
 LFCC (+ logits). Prints the held-out top-1 and wall time of each and writes
 ``WORK_DIR/results.json``, ``results.md``, ``top1.png``, ``curves.png``,
 checkpoints and logs. The digits ship with scikit-learn: nothing is
-downloaded.
+downloaded. The CPU kernels are capped at AVX2 on one thread (see
+:mod:`lfcc_mm.bench.numerics`), so the same seed gives the same numbers on
+x86 machines with different instruction sets.
 
 Example:
     python tools/quickstart.py --work-dir work_dirs/quickstart
@@ -18,11 +20,12 @@ import shlex
 import sys
 import time
 
-import torch
-
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
 from lfcc_mm.bench import (Experiment, MethodHParams, QUICKSTART_PAIR,
-                           Schedule, digits_data, run_benchmark, write_report)
+                           Schedule, digits_data, load_results,
+                           run_benchmark, settings_id_of, write_report)
+from lfcc_mm.bench.numerics import CPU_ISAS, pin_cpu_numerics
+from lfcc_mm.utils import UserError, exit_on_user_error
 
 #: Full quickstart budget (epochs over the 1,437 training digits).
 TEACHER_EPOCHS = 6
@@ -42,6 +45,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='torch intra-op threads (default: %(default)s; '
                         'these tiny models gain little from more, and on '
                         'shared cores more threads thrash)')
+    parser.add_argument('--cpu-isa', choices=CPU_ISAS, default='avx2',
+                        help='instruction set of the CPU kernels (default: '
+                        '%(default)s, the same numbers on every x86 machine '
+                        'with AVX2; native is faster on AVX-512 machines but '
+                        'its numbers differ between machines)')
     parser.add_argument('--quick', action='store_true',
                         help='1 epoch on 128 images: checks the pipeline '
                         'in under a minute; accuracies are meaningless')
@@ -51,7 +59,17 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     """Train the teacher and the three students, print the table."""
     args = parse_args(argv)
-    torch.set_num_threads(args.threads)
+    with exit_on_user_error():
+        if args.seed < 0:
+            raise UserError(f'--seed must be >= 0, got {args.seed}')
+        if args.threads < 1:
+            raise UserError(f'--threads must be >= 1, got {args.threads}')
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
+    """The quickstart of checked ``args``."""
+    numerics = pin_cpu_numerics(args.threads, args.cpu_isa)
     quick = QUICK if args.quick else dict(
         teacher_epochs=TEACHER_EPOCHS, student_epochs=STUDENT_EPOCHS,
         train_subset=None)
@@ -61,11 +79,12 @@ def main(argv=None) -> None:
         teacher_schedule=Schedule(epochs=quick['teacher_epochs'],
                                   log_interval=5),
         work_dir=args.work_dir, hparams=MethodHParams(),
-        command=shlex.join(['python'] + sys.argv))
+        command=shlex.join(['python'] + sys.argv), numerics=numerics)
     start = time.perf_counter()
-    records = run_benchmark(exp, [QUICKSTART_PAIR],
-                            ['scratch', 'kd', 'lfcc'], [args.seed])
-    report = write_report(records, args.work_dir)
+    run_benchmark(exp, [QUICKSTART_PAIR], ['scratch', 'kd', 'lfcc'],
+                  [args.seed])
+    report = write_report(load_results(args.work_dir), args.work_dir,
+                          current=settings_id_of(exp))
     total = time.perf_counter() - start
     print('\nQuickstart on scikit-learn digits (held-out split of 360 '
           f'images), {QUICKSTART_PAIR.teacher} teacher -> '

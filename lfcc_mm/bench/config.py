@@ -57,13 +57,18 @@ def build_run_config(data: DataSpec, model: dict, schedule: Schedule,
         to_rgb=data.bgr_to_rgb, num_classes=data.num_classes))
     epochs = schedule.epochs
 
-    def loader(dataset: dict, shuffle: bool) -> dict:
-        """A data-loader config over ``dataset``."""
+    def loader(dataset: dict, train: bool) -> dict:
+        """A data-loader config over ``dataset``.
+
+        Training drops the incomplete last batch: a last batch of one sample
+        has no negatives for a contrastive loss, and a short batch gives its
+        samples more weight. Testing keeps every image.
+        """
         # No persistent workers: tearing them down when the Runner is freed
         # stalled every run by ~5 s per worker.
         return dict(batch_size=data.batch_size, num_workers=data.num_workers,
-                    persistent_workers=False,
-                    sampler=dict(type='DefaultSampler', shuffle=shuffle),
+                    persistent_workers=False, drop_last=train,
+                    sampler=dict(type='DefaultSampler', shuffle=train),
                     dataset=dataset)
 
     warmup = min(1, epochs - 1)
@@ -80,8 +85,8 @@ def build_run_config(data: DataSpec, model: dict, schedule: Schedule,
         custom_imports=dict(imports=['lfcc_mm'], allow_failed_imports=False),
         model=model,
         work_dir=work_dir,
-        train_dataloader=loader(data.train, shuffle=True),
-        val_dataloader=loader(data.test, shuffle=False),
+        train_dataloader=loader(data.train, train=True),
+        val_dataloader=loader(data.test, train=False),
         val_evaluator=dict(type='mmpretrain.Accuracy', topk=(1, )),
         train_cfg=dict(by_epoch=True, max_epochs=epochs,
                        val_interval=schedule.val_interval or epochs),

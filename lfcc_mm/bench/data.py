@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional
+import os.path as osp
+from typing import List, Optional, Tuple
 
 # Per-channel statistics of CIFAR-10 (RGB, 0..255), as in mmpretrain's
 # cifar10 configs; used for any folder of natural 32x32 images.
@@ -28,6 +29,8 @@ class DataSpec:
             OpenCV) and must be flipped.
         batch_size (int): Per-process batch size. Defaults to 64.
         num_workers (int): Data-loader workers. Defaults to 0.
+        classes (tuple[str], optional): Class names in label order, part of
+            every result's settings. Defaults to None.
     """
 
     name: str
@@ -39,6 +42,7 @@ class DataSpec:
     bgr_to_rgb: bool
     batch_size: int = 64
     num_workers: int = 0
+    classes: Optional[Tuple[str, ...]] = None
 
 
 def digits_data(split_seed: int = 0, batch_size: int = 64,
@@ -67,7 +71,7 @@ def digits_data(split_seed: int = 0, batch_size: int = 64,
         test=dict(common, split='test',
                   pipeline=[dict(type='mmpretrain.PackInputs')]),
         mean=DIGITS_MEAN, std=DIGITS_STD, bgr_to_rgb=False,
-        batch_size=batch_size)
+        batch_size=batch_size, classes=tuple(str(i) for i in range(10)))
 
 
 def folder_data(train_root: str, test_root: str,
@@ -78,6 +82,7 @@ def folder_data(train_root: str, test_root: str,
 
     Training augmentation: random crop with 4-pixel padding and horizontal
     flip (the standard CIFAR recipe); testing uses the images as they are.
+    Roots are made absolute, so results record which folders they came from.
 
     Args:
         train_root (str): Training folder.
@@ -90,14 +95,27 @@ def folder_data(train_root: str, test_root: str,
 
     Returns:
         DataSpec: The folder description.
+
+    Raises:
+        UserError: If the two folders do not hold the same class folders.
     """
     from mmpretrain.datasets.custom import find_folders
+
+    from lfcc_mm.utils.user_errors import UserError
+    train_root, test_root = osp.abspath(train_root), osp.abspath(test_root)
+    for flag, root in (('--train-root', train_root),
+                       ('--test-root', test_root)):
+        if not osp.isdir(root):
+            raise UserError(f'{flag} {root} is not a folder')
     classes, _ = find_folders(train_root)
     test_classes, _ = find_folders(test_root)
     if list(classes) != list(test_classes):
-        raise ValueError(f'--train-root {train_root!r} and --test-root '
-                         f'{test_root!r} must have the same class folders; '
-                         f'got {classes} vs {test_classes}')
+        only_train = sorted(set(classes) - set(test_classes))
+        only_test = sorted(set(test_classes) - set(classes))
+        raise UserError(
+            f'--train-root {train_root} and --test-root {test_root} must hold '
+            f'the same class folders; only in train: {only_train}, only in '
+            f'test: {only_test}')
     load = dict(type='mmpretrain.LoadImageFromFile')
     pack = dict(type='mmpretrain.PackInputs')
     return DataSpec(
@@ -114,4 +132,5 @@ def folder_data(train_root: str, test_root: str,
                   max_per_class=test_per_class, test_mode=True,
                   pipeline=[load, pack]),
         mean=CIFAR_MEAN, std=CIFAR_STD, bgr_to_rgb=True,
-        batch_size=batch_size, num_workers=num_workers)
+        batch_size=batch_size, num_workers=num_workers,
+        classes=tuple(classes))

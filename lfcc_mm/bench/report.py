@@ -1,4 +1,10 @@
-"""Turn benchmark results into a model-zoo table and PNG plots."""
+"""Turn benchmark results into a model-zoo table and PNG plots.
+
+Rows of different settings (see :attr:`RunRecord.settings_id`) are never
+mixed: ``results.md`` has one table per settings group, the current
+command's first, each under a heading that says how its settings differ
+from the current ones; the plots show the current group only.
+"""
 from __future__ import annotations
 
 import json
@@ -6,9 +12,9 @@ import os.path as osp
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
-from .engine import RunRecord
+from .results import RunRecord
 from .zoo import MODEL_SPECS
 
 METHOD_LABELS = {'scratch': 'from scratch', 'kd': 'vanilla KD', 'ofa': 'OFA',
@@ -205,31 +211,126 @@ def plot_curves(records: Sequence[RunRecord], out_file: str) -> str:
         ax.set_title(pair, fontsize=9)
         ax.set_xlabel('iteration')
         ax.set_ylabel('student cross-entropy')
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(out_file, dpi=120)
     plt.close(fig)
     return out_file
 
 
-def write_report(records: Sequence[RunRecord],
-                 work_dir: str) -> Dict[str, str]:
-    """Write ``results.md``, ``top1.png`` and ``curves.png`` to ``work_dir``.
+def group_rows(records: Sequence[RunRecord]
+               ) -> Dict[str, List[RunRecord]]:
+    """Rows by settings group, groups in order of first appearance.
 
     Args:
         records (Sequence[RunRecord]): Rows of ``results.json``.
+
+    Returns:
+        dict: ``settings_id -> rows``.
+    """
+    groups: Dict[str, List[RunRecord]] = {}
+    for r in records:
+        groups.setdefault(r.settings_id, []).append(r)
+    return groups
+
+
+def _flatten(obj: Any, prefix: str = '') -> Dict[str, Any]:
+    """``{'a.b': value}`` for nested dicts (lists stay values)."""
+    if not isinstance(obj, dict):
+        return {prefix: obj}
+    out: Dict[str, Any] = {}
+    for key, value in obj.items():
+        out.update(_flatten(value, f'{prefix}.{key}' if prefix else key))
+    return out
+
+
+def settings_difference(settings: dict, current: dict,
+                        max_items: int = 6) -> str:
+    """How ``settings`` differ from ``current``, e.g. ``schedule.lr = 0.001
+    (this run: 0.002)``.
+
+    Args:
+        settings (dict): One group's settings.
+        current (dict): The current group's settings.
+        max_items (int): Differences listed before ``and N more``.
+            Defaults to 6.
+
+    Returns:
+        str: ``'; '``-separated differences (``'none'`` when equal).
+    """
+    mine, theirs = _flatten(settings), _flatten(current)
+    diffs = [f'{key} = {mine.get(key, "—")} (this run: '
+             f'{theirs.get(key, "—")})'
+             for key in sorted(set(mine) | set(theirs))
+             if mine.get(key) != theirs.get(key)]
+    if len(diffs) > max_items:
+        diffs = diffs[:max_items] + [f'and {len(diffs) - max_items} more']
+    return '; '.join(diffs) or 'none'
+
+
+def report_markdown(records: Sequence[RunRecord],
+                    current: Optional[str] = None) -> str:
+    """``results.md``: one table per settings group, ``current`` first.
+
+    Args:
+        records (Sequence[RunRecord]): Rows of ``results.json``.
+        current (str, optional): Settings group of the current command.
+            Defaults to the group of the last row.
+
+    Returns:
+        str: Markdown.
+    """
+    groups = group_rows(records)
+    if not groups:
+        return 'No results yet.\n'
+    if current not in groups:
+        current = records[-1].settings_id
+    current_settings = groups[current][0].settings
+    parts = []
+    for gid in [current] + [g for g in groups if g != current]:
+        rows = groups[gid]
+        if gid == current:
+            head = (f'Settings `{gid or "unrecorded"}` (this run; every '
+                    'setting is in results.json, key `settings` of each '
+                    'row):')
+        elif not gid:
+            head = ('Rows recorded before each row stored its settings '
+                    '(kept, never reused):')
+        else:
+            head = (f'Settings `{gid}` (earlier runs, kept in results.json), '
+                    'which differ from this run in: '
+                    + settings_difference(rows[0].settings,
+                                          current_settings) + ':')
+        parts.append(head + '\n\n' + markdown_table(summarize(rows)))
+    return '\n'.join(parts)
+
+
+def write_report(records: Sequence[RunRecord], work_dir: str,
+                 current: Optional[str] = None) -> Dict[str, str]:
+    """Write ``results.md``, ``top1.png`` and ``curves.png`` to ``work_dir``.
+
+    Args:
+        records (Sequence[RunRecord]): Rows of ``results.json`` (all of
+            them: rows of other settings get their own table).
         work_dir (str): Output folder.
+        current (str, optional): Settings group of the current command;
+            its rows make the plots and ``markdown``. Defaults to the group
+            of the last row.
 
     Returns:
         dict: ``table``, ``top1_plot``, ``curves_plot`` paths, and
-        ``markdown`` (the table text).
+        ``markdown`` (the current group's table).
     """
-    rows = summarize(records)
-    table = markdown_table(rows)
+    groups = group_rows(records)
+    if current not in groups and records:
+        current = records[-1].settings_id
+    mine = groups.get(current, [])
+    rows = summarize(mine)
     table_file = osp.join(work_dir, 'results.md')
     with open(table_file, 'w') as f:
-        f.write(table)
-    return dict(table=table_file, markdown=table,
+        f.write(report_markdown(records, current))
+    return dict(table=table_file, markdown=markdown_table(rows),
                 top1_plot=plot_top1(rows, osp.join(work_dir, 'top1.png')),
-                curves_plot=plot_curves(records,
+                curves_plot=plot_curves(mine,
                                         osp.join(work_dir, 'curves.png')))

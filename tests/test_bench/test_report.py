@@ -61,3 +61,25 @@ def test_plots_write_png(tmp_path):
         with open(path, 'rb') as f:
             assert f.read(8) == b'\x89PNG\r\n\x1a\n'
         assert os.path.getsize(path) > 1000
+
+
+def test_report_never_mixes_settings_groups(tmp_path):
+    from dataclasses import replace
+
+    from lfcc_mm.bench.report import report_markdown, write_report
+    old = [replace(_rec('scratch', s, 50.0 + s), settings_id='a',
+                   settings=dict(schedule=dict(lr=0.002))) for s in (0, 1)]
+    new = [replace(_rec('scratch', 0, 70.0), settings_id='b',
+                   settings=dict(schedule=dict(lr=0.001)))]
+    legacy = [_rec('kd', 0, 10.0)]  # written before rows had settings
+    md = report_markdown(legacy + old + new, current='b')
+    sections = md.split('\n\n')
+    assert sections[0].startswith('Settings `b` (this run')
+    assert '| 70.00 | — | 1 |' in sections[1]
+    assert 'schedule.lr = 0.002 (this run: 0.001)' in sections[4]
+    assert '| 50.50 ± 0.71 | — | 2 |' in sections[5]
+    assert sections[2].startswith('Rows recorded before each row stored')
+    assert '| 10.00 |' in sections[3]
+    report = write_report(legacy + old + new, str(tmp_path), current='b')
+    assert report['markdown'].count('\n') == 3  # header, rule, one row
+    assert open(report['table']).read() == md

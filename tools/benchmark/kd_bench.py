@@ -12,7 +12,12 @@ seeds, Δ vs. scratch), ``top1.png`` (bar chart with seed error bars),
 ``curves.png`` (student cross-entropy from the mmengine scalar logs), and
 with ``--overhead`` ``overhead.md`` (LFCC step time / peak memory vs. the
 floor, see ``tools/benchmark/overhead.py``). Re-running the same command
-resumes: finished runs and teachers are reused.
+resumes: finished runs and teachers are reused. Rows are merged into
+``results.json``, never dropped; a row is reused only when every setting that
+shaped it (data, budget, optimiser, method hyper-parameters, kernel numerics,
+the teacher's weights) is the same, and each row records its settings. The
+table shows the rows of this command's settings; rows of other settings
+follow under their own heading.
 
 Example (the default run, about an hour on 2 CPU cores)::
 
@@ -22,15 +27,17 @@ Example (the default run, about an hour on 2 CPU cores)::
 from __future__ import annotations
 
 import argparse
+import os.path as osp
 import shlex
 import sys
 import time
 
-import torch
-
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
 from lfcc_mm.bench import (METHODS, PAIRS, Experiment, MethodHParams,
-                           Schedule, folder_data, run_benchmark, write_report)
+                           Schedule, folder_data, load_results,
+                           run_benchmark, settings_id_of, write_report)
+from lfcc_mm.bench.numerics import CPU_ISAS, pin_cpu_numerics
+from lfcc_mm.utils import UserError, exit_on_user_error
 
 DEFAULT_PAIRS = ['vit2cnn', 'cnn2mixer', 'cnn2vit']
 DEFAULT_METHODS = ['scratch', 'kd', 'lfcc', 'ofa']
@@ -74,6 +81,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--threads', type=int, default=1,
                    help='torch intra-op threads (these tiny models gain little '
                    'from more, and on shared cores more threads thrash)')
+    p.add_argument('--cpu-isa', choices=CPU_ISAS, default='avx2',
+                   help='instruction set of the CPU kernels: avx2 gives the '
+                   'same numbers on every x86 machine with AVX2; native is '
+                   'faster on AVX-512 machines but its numbers differ '
+                   'between machines')
     p.add_argument('--overhead', action='store_true',
                    help='also measure LFCC step time / memory vs. the floor '
                    'for each pair (fresh subprocess per measurement)')
@@ -83,13 +95,52 @@ def parse_args(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def check_args(args: argparse.Namespace) -> None:
+    """Reject values that would fail late or mean nothing.
+
+    Args:
+        args (argparse.Namespace): Parsed arguments.
+
+    Raises:
+        UserError: Naming the flag, the value and what is allowed.
+    """
+    for flag in ('budget', 'teacher_budget', 'batch_size', 'threads'):
+        value = getattr(args, flag)
+        if value < 1:
+            raise UserError(f'--{flag.replace("_", "-")} must be >= 1, got '
+                            f'{value}')
+    for flag in ('train_subset', 'test_subset', 'num_workers'):
+        value = getattr(args, flag)
+        if value < 0:
+            raise UserError(f'--{flag.replace("_", "-")} must be >= 0, got '
+                            f'{value}')
+    negative = [s for s in args.seeds if s < 0]
+    if negative:
+        raise UserError(f'--seeds must be >= 0, got {negative}')
+    repeated = sorted({s for s in args.seeds if args.seeds.count(s) > 1})
+    if repeated:
+        raise UserError(f'--seeds must be unique, got {repeated} more than '
+                        'once')
+    if args.lr <= 0:
+        raise UserError(f'--lr must be > 0, got {args.lr}')
+    if osp.exists(args.work_dir) and not osp.isdir(args.work_dir):
+        raise UserError(f'--work-dir {args.work_dir} is a file, not a folder')
+
+
 def main(argv=None) -> None:
     """Run the benchmark and write its table and plots."""
     args = parse_args(argv)
-    torch.set_num_threads(args.threads)
     if args.quick:
         for key, value in QUICK.items():
             setattr(args, key, value)
+    with exit_on_user_error():
+        check_args(args)
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run the benchmark of checked ``args``."""
+    numerics = pin_cpu_numerics(args.threads, args.cpu_isa)
     data = folder_data(args.train_root, args.test_root,
                        train_per_class=args.train_subset or None,
                        test_per_class=args.test_subset or None,
@@ -102,10 +153,11 @@ def main(argv=None) -> None:
         work_dir=args.work_dir,
         hparams=MethodHParams(kd_tau=args.kd_tau, lfcc_weight=args.lfcc_weight,
                               lfcc_tau=args.lfcc_tau),
-        command=shlex.join(['python'] + sys.argv))
+        command=shlex.join(['python'] + sys.argv), numerics=numerics)
     start = time.perf_counter()
-    records = run_benchmark(exp, args.pairs, args.methods, args.seeds)
-    report = write_report(records, args.work_dir)
+    run_benchmark(exp, args.pairs, args.methods, args.seeds)
+    report = write_report(load_results(args.work_dir), args.work_dir,
+                          current=settings_id_of(exp))
     print('\n' + report['markdown'])
     if args.overhead:
         from lfcc_mm.bench.overhead import overhead_table

@@ -1,0 +1,215 @@
+"""``results.json``: every benchmark row, with the settings that shaped it.
+
+Rows are merged, never dropped: a row is identified by its settings group
+(:attr:`RunRecord.settings_id`) and ``(pair, teacher, student, method,
+seed)``; writing a row replaces only the row with that identity and keeps
+every other, whatever command wrote them. The file is re-read before each
+write (so rows another process added meanwhile are kept) and replaced
+atomically (temp file + ``os.replace``), so a crash leaves the old or the new
+file, never a torn one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import os.path as osp
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Dict, List, Optional, Sequence
+
+from lfcc_mm.utils.user_errors import UserError
+
+RESULTS_FILE = 'results.json'
+
+
+@dataclass
+class RunRecord:
+    """One row of ``results.json``.
+
+    Args:
+        pair (str): Pair name, ``None`` for a teacher run.
+        teacher (str): Teacher model name (the model itself for teachers).
+        student (str): Student model name (``None`` for teachers).
+        method (str): ``'teacher'``, ``'scratch'``, ``'kd'``, ``'lfcc'``...
+        seed (int): Seed of the run.
+        top1 (float): Top-1 accuracy (%) on the test set after training.
+        wall_s (float): Wall time of building, training and testing (s).
+        epochs (int): Training epochs.
+        work_dir (str): The run's work dir (checkpoint, logs).
+        log_dir (str): The run's timestamped log dir (``vis_data/``).
+        checkpoint (str): Final checkpoint (teacher weights for teachers).
+        command (str): Command line of the benchmark that trained it.
+        reused (bool): Loaded from the cache instead of trained now.
+        settings_id (str): Hash of :attr:`settings`: rows with the same id
+            share one table; ``''`` for rows written before settings were
+            recorded (never reused).
+        fingerprint (str): Hash of everything that shaped this row (see
+            :func:`~lfcc_mm.bench.fingerprint.run_fingerprint`); a row is
+            reused only when a new run's fingerprint equals it.
+        teacher_sha256 (str, optional): SHA-256 of the teacher weights: of
+            this teacher's file for a teacher row, of the teacher it learned
+            from for a distillation row.
+        settings (dict): The benchmark-wide settings of the run (data,
+            budgets, optimiser, method hyper-parameters, kernel numerics).
+    """
+
+    pair: Optional[str]
+    teacher: str
+    student: Optional[str]
+    method: str
+    seed: int
+    top1: float
+    wall_s: float
+    epochs: int
+    work_dir: str
+    log_dir: str
+    checkpoint: str
+    command: str
+    reused: bool = False
+    settings_id: str = ''
+    fingerprint: str = ''
+    teacher_sha256: Optional[str] = None
+    settings: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple:
+        """``(pair, teacher, student, method, seed)``: what the run is."""
+        return (self.pair, self.teacher, self.student, self.method,
+                self.seed)
+
+    @property
+    def identity(self) -> tuple:
+        """``(settings_id, *key)``: one row per identity in the file."""
+        return (self.settings_id, ) + self.key
+
+
+_FIELDS = tuple(f.name for f in fields(RunRecord))
+
+
+def read_json(path: str, what: str = 'file') -> Any:
+    """Parse a JSON file; a torn or invalid file is one clear UserError.
+
+    Args:
+        path (str): The file.
+        what (str): What the file is, for the message. Defaults to
+            ``'file'``.
+
+    Returns:
+        Any: The parsed value.
+
+    Raises:
+        UserError: If the file is not valid JSON (names the file, the line
+            and column, and how to recover).
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        where = (f' (line {err.lineno}, column {err.colno}: {err.msg})'
+                 if isinstance(err, json.JSONDecodeError) else '')
+        raise UserError(
+            f'{what} {path} is not valid JSON{where}; it may be cut off. '
+            'Restore it from a backup or move it away to start a new one '
+            '(nothing was written)') from err
+
+
+def _row(path: str, index: int, row: Any) -> RunRecord:
+    """One row of the file as a :class:`RunRecord`, or a UserError."""
+    if not isinstance(row, dict):
+        raise UserError(f'{path}: runs[{index}] is a {type(row).__name__}, '
+                        'expected an object')
+    unknown = sorted(set(row) - set(_FIELDS))
+    missing = [k for k in ('pair', 'teacher', 'student', 'method', 'seed',
+                           'top1') if k not in row]
+    if unknown or missing:
+        raise UserError(
+            f'{path}: runs[{index}] has unknown keys {unknown} / lacks keys '
+            f'{missing}; it was not written by this version of kd_bench: '
+            'move the file away or fix that row')
+    defaults = dict(wall_s=0.0, epochs=0, work_dir='', log_dir='',
+                    checkpoint='', command='')
+    return RunRecord(**dict(defaults, **row))
+
+
+def load_results(work_dir: str) -> List[RunRecord]:
+    """Rows already in ``WORK_DIR/results.json`` (empty when absent).
+
+    Args:
+        work_dir (str): The benchmark work dir.
+
+    Returns:
+        list[RunRecord]: The recorded runs, in file order.
+
+    Raises:
+        UserError: If the file is torn or not a results file.
+    """
+    path = osp.join(work_dir, RESULTS_FILE)
+    if not osp.isfile(path):
+        return []
+    data = read_json(path, 'results file')
+    if not isinstance(data, dict) or not isinstance(data.get('runs'), list):
+        raise UserError(f'{path} has no "runs" list: it is not a kd_bench '
+                        'results file; move it away or choose another '
+                        '--work-dir')
+    return [_row(path, i, row) for i, row in enumerate(data['runs'])]
+
+
+def merge_rows(old: Sequence[RunRecord],
+               new: Sequence[RunRecord]) -> List[RunRecord]:
+    """``old`` with each row of ``new`` replacing the one of its identity.
+
+    Args:
+        old (Sequence[RunRecord]): Rows already stored, in order.
+        new (Sequence[RunRecord]): Rows to add or replace.
+
+    Returns:
+        list[RunRecord]: Old rows in their order (replaced in place), then
+        the new rows of new identities.
+    """
+    merged: Dict[tuple, RunRecord] = {r.identity: r for r in old}
+    for row in new:
+        merged[row.identity] = row
+    return list(merged.values())
+
+
+def write_json_atomic(path: str, obj: Any) -> str:
+    """Write JSON to ``path`` through a synced temp file and ``os.replace``.
+
+    Args:
+        path (str): Destination.
+        obj (Any): JSON-serialisable value.
+
+    Returns:
+        str: ``path``.
+    """
+    tmp = f'{path}.tmp{os.getpid()}'
+    try:
+        with open(tmp, 'w', encoding='utf-8') as f:
+            json.dump(obj, f, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def save_results(work_dir: str, records: Sequence[RunRecord],
+                 settings: dict) -> str:
+    """Merge ``records`` into ``WORK_DIR/results.json``, atomically.
+
+    Rows already in the file that ``records`` does not replace are kept.
+
+    Args:
+        work_dir (str): The benchmark work dir.
+        records (Sequence[RunRecord]): Rows to add or replace.
+        settings (dict): Settings of the latest command, stored beside the
+            rows (each row also carries its own).
+
+    Returns:
+        str: The file path.
+    """
+    path = osp.join(work_dir, RESULTS_FILE)
+    rows = merge_rows(load_results(work_dir), records)
+    return write_json_atomic(path, dict(settings=settings,
+                                        runs=[asdict(r) for r in rows]))
