@@ -1,4 +1,4 @@
-"""Checkpoints of older timm releases, loaded strictly into today's timm models.
+"""Checkpoints of older timm releases, loaded strictly into today's timm.
 
 OFA-KD (Hao et al., NeurIPS 2023) released its CIFAR-100 teachers as files
 written by timm 0.6.5's ``CheckpointSaver``: a dict with ``epoch``, ``arch``,

@@ -1,4 +1,4 @@
-"""timm 0.6.5 checkpoints (OFA-KD's teachers' layout) load strictly into today's timm.
+"""timm 0.6.5 checkpoints (OFA-KD teachers' layout) load strictly in timm 1.x.
 
 The fixtures under ``tests/data/timm065/`` were written by timm 0.6.5's own
 ``CheckpointSaver`` (``make_fixtures.py`` there) from tiny models of the four

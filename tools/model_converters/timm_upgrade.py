@@ -1,4 +1,4 @@
-"""Convert a checkpoint of an older timm (e.g. OFA-KD's teachers) to today's timm.
+"""Convert an older timm checkpoint (e.g. OFA-KD's teachers) to today's timm.
 
 OFA-KD's CIFAR-100 teachers were saved by timm 0.6.5. This tool reads one
 (``state_dict`` / ``model`` entry or a plain state dict), maps its keys to the
@@ -48,14 +48,15 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def convert(args: argparse.Namespace) -> int:
-    """Convert ``args.src`` into ``args.dst``; returns the number of tensors."""
+    """Convert ``args.src`` into ``args.dst``; return the tensor count."""
     try:
         import timm
     except ImportError:
         raise UserError('timm is not installed; run pip install -e .[timm]'
                         ) from None
     if osp.abspath(args.src) == osp.abspath(args.dst):
-        raise UserError(f'dst {args.dst!r} is the source; choose another path')
+        raise UserError(
+            f'dst {args.dst!r} is the source; choose another path')
     state = read_timm_checkpoint(args.src, use_ema=args.use_ema)
     try:
         model = timm.create_model(
