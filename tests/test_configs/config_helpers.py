@@ -30,15 +30,22 @@ ALIASES = {
 INPUT_SIZE = {'ImageNet': 224, 'CIFAR100': 32}
 
 
+# Protocol folders with conventions of their own (timm models, 224 px
+# CIFAR-100), checked by their own tests (test_cifar100_ofa.py).
+PROTOCOL_DIRS = ('lfcc/cifar100_ofa/', )
+
+
 def all_configs() -> List[str]:
     """Every runnable config, as a path relative to ``configs/``.
 
     Returns:
-        list[str]: Sorted paths; ``_base_`` fragments excluded.
+        list[str]: Sorted paths; ``_base_`` fragments and
+        ``PROTOCOL_DIRS`` excluded.
     """
     return sorted(
         str(p.relative_to(CONFIGS)) for p in CONFIGS.rglob('*.py')
-        if '_base_' not in p.parts)
+        if '_base_' not in p.parts
+        and not str(p.relative_to(CONFIGS)).startswith(PROTOCOL_DIRS))
 
 
 def distill_configs() -> List[str]:
