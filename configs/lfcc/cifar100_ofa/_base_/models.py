@@ -12,28 +12,39 @@ once to today's timm layout (strictly checked) with
 ``tools/model_converters/timm_upgrade.py``; the ``*_ckpt`` paths below are
 where the README's commands write them.
 """
-_smooth = dict(type='LabelSmoothLoss', label_smooth_val=0.1, mode='original')
+# Scoped: the students are also built inside MMRazor's algorithms.
+_smooth = dict(
+    type='mmpretrain.LabelSmoothLoss', label_smooth_val=0.1, mode='original')
+
+# MMRazor runs the frozen teacher in mode='loss' (under no_grad) to fill its
+# recorders, so a teacher needs a classification loss too; unscoped, the
+# default 'CrossEntropyLoss' would resolve to MMRazor's distillation loss.
+_teacher_loss = dict(type='mmpretrain.CrossEntropyLoss')
 
 # Teachers (OFA-KD's released CIFAR-100 checkpoints, converted).
 swin_t = dict(
     type='mmpretrain.TimmClassifier',
     model_name='swin_tiny_patch4_window7_224',
-    num_classes=100)
+    num_classes=100,
+    loss=_teacher_loss)
 swin_t_ckpt = 'checkpoints/cifar100_ofa/swin_tiny_patch4_window7_224_cifar100.pth'  # noqa: E501
 vit_s = dict(
     type='mmpretrain.TimmClassifier',
     model_name='vit_small_patch16_224',
-    num_classes=100)
+    num_classes=100,
+    loss=_teacher_loss)
 vit_s_ckpt = 'checkpoints/cifar100_ofa/vit_small_patch16_224_cifar100.pth'
 mixer_b = dict(
     type='mmpretrain.TimmClassifier',
     model_name='mixer_b16_224',
-    num_classes=100)
+    num_classes=100,
+    loss=_teacher_loss)
 mixer_b_ckpt = 'checkpoints/cifar100_ofa/mixer_b16_224_cifar100.pth'
 convnext_t = dict(
     type='mmpretrain.TimmClassifier',
     model_name='convnext_tiny',
-    num_classes=100)
+    num_classes=100,
+    loss=_teacher_loss)
 convnext_t_ckpt = 'checkpoints/cifar100_ofa/convnext_tiny_cifar100.pth'
 
 # Students (from scratch).
