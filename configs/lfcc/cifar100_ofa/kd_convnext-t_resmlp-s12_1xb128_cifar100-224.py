@@ -1,8 +1,10 @@
-"""KD (KL on the logits, tau 1, weight 1): ConvNeXt-T -> ResMLP-S12 on CIFAR-100 at 224 px.
+"""KD: ConvNeXt-T -> ResMLP-S12, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released ConvNeXt-T teacher (converted with
+KD: KL on the logits, tau 1, weight 1. OFA-KD's CIFAR-100 protocol: its
+released ConvNeXt-T teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-ResMLP-S12 student from scratch, OFA-KD's ViT / MLP recipe (AdamW, vit_mlp.yaml), 1 GPU x 128.
+ResMLP-S12 student from scratch, OFA-KD's ViT / MLP recipe (AdamW,
+vit_mlp.yaml), 1 GPU x 128.
 """
 _base_ = [
     './_base_/data_vit.py',

@@ -1,8 +1,10 @@
-"""KD (KL on the logits, tau 1, weight 1): Mixer-B/16 -> ResNet-18 on CIFAR-100 at 224 px.
+"""KD: Mixer-B/16 -> ResNet-18, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released Mixer-B/16 teacher (converted with
+KD: KL on the logits, tau 1, weight 1. OFA-KD's CIFAR-100 protocol: its
+released Mixer-B/16 teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x 128.
+ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
+128.
 """
 _base_ = [
     './_base_/data_cnn.py',

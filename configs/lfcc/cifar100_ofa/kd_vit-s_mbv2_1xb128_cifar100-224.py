@@ -1,8 +1,10 @@
-"""KD (KL on the logits, tau 1, weight 1): ViT-S -> MobileNetV2 on CIFAR-100 at 224 px.
+"""KD: ViT-S -> MobileNetV2, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released ViT-S teacher (converted with
+KD: KL on the logits, tau 1, weight 1. OFA-KD's CIFAR-100 protocol: its
+released ViT-S teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-MobileNetV2 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x 128.
+MobileNetV2 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
+128.
 """
 _base_ = [
     './_base_/data_cnn.py',

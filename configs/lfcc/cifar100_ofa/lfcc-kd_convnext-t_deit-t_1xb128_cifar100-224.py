@@ -1,9 +1,11 @@
-"""LFCC + KD (CE + LFCC + the KD row's logit KL): ConvNeXt-T -> DeiT-T on CIFAR-100 at 224 px.
+"""LFCC + KD: ConvNeXt-T -> DeiT-T, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released ConvNeXt-T teacher (converted with
+LFCC + KD: cross-entropy + LFCC + the KD row's logit KL. OFA-KD's CIFAR-100
+protocol: its released ConvNeXt-T teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-DeiT-T student from scratch, OFA-KD's ViT / MLP recipe (AdamW, vit_mlp.yaml), 1 GPU x 128.
-Taps: DeiT-T blocks 10 / 12 (14x14 tokens, cls dropped) <- ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
+DeiT-T student from scratch, OFA-KD's ViT / MLP recipe (AdamW, vit_mlp.yaml), 1
+GPU x 128. Taps: DeiT-T blocks 10 / 12 (14x14 tokens, cls dropped) <-
+ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
 """
 _base_ = [
     './_base_/data_vit.py',
@@ -33,5 +35,6 @@ model = dict(
             t_last=dict(in_channels=768, layout='nchw'))))
 
 # DeiT-T's timm crop_pct 0.9: resize to 248 before the 224 crop.
-val_dataloader = dict(dataset=dict(pipeline=_base_.test_pipeline_crop09))
+val_dataloader = dict(
+    dataset=dict(pipeline=_base_.test_pipeline_crop09))
 test_dataloader = val_dataloader

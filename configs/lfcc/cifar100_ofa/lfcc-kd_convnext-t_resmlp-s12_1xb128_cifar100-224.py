@@ -1,9 +1,11 @@
-"""LFCC + KD (CE + LFCC + the KD row's logit KL): ConvNeXt-T -> ResMLP-S12 on CIFAR-100 at 224 px.
+"""LFCC + KD: ConvNeXt-T -> ResMLP-S12, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released ConvNeXt-T teacher (converted with
+LFCC + KD: cross-entropy + LFCC + the KD row's logit KL. OFA-KD's CIFAR-100
+protocol: its released ConvNeXt-T teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-ResMLP-S12 student from scratch, OFA-KD's ViT / MLP recipe (AdamW, vit_mlp.yaml), 1 GPU x 128.
-Taps: ResMLP-S12 blocks 10 / 12 (14x14 tokens) <- ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
+ResMLP-S12 student from scratch, OFA-KD's ViT / MLP recipe (AdamW,
+vit_mlp.yaml), 1 GPU x 128. Taps: ResMLP-S12 blocks 10 / 12 (14x14 tokens) <-
+ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
 """
 _base_ = [
     './_base_/data_vit.py',

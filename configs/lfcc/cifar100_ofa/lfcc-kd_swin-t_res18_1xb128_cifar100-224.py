@@ -1,9 +1,11 @@
-"""LFCC + KD (CE + LFCC + the KD row's logit KL): Swin-T -> ResNet-18 on CIFAR-100 at 224 px.
+"""LFCC + KD: Swin-T -> ResNet-18, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released Swin-T teacher (converted with
+LFCC + KD: cross-entropy + LFCC + the KD row's logit KL. OFA-KD's CIFAR-100
+protocol: its released Swin-T teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x 128.
-Taps: ResNet-18 `layer3` / `layer4` (14x14 / 7x7) <- Swin-T stage 3 / 4 (`layers.2` / `layers.3`, channels-last 14x14 / 7x7).
+ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
+128. Taps: ResNet-18 `layer3` / `layer4` (14x14 / 7x7) <- Swin-T stage 3 / 4
+(`layers.2` / `layers.3`, channels-last 14x14 / 7x7).
 """
 _base_ = [
     './_base_/data_cnn.py',

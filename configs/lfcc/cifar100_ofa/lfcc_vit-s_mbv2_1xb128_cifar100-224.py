@@ -1,9 +1,11 @@
-"""LFCC (CE + LFCC on two stage pairs): ViT-S -> MobileNetV2 on CIFAR-100 at 224 px.
+"""LFCC: ViT-S -> MobileNetV2, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released ViT-S teacher (converted with
+LFCC: cross-entropy + LFCC on two stage pairs. OFA-KD's CIFAR-100 protocol: its
+released ViT-S teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-MobileNetV2 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x 128.
-Taps: MobileNetV2 `blocks.4` / `bn2` (OFA-KD stages 3 / 4: 14x14 / 7x7) <- ViT-S blocks 10 / 12 of 12 (OFA-KD stages 3 / 4; 14x14 tokens, cls dropped).
+MobileNetV2 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
+128. Taps: MobileNetV2 `blocks.4` / `bn2` (OFA-KD stages 3 / 4: 14x14 / 7x7) <-
+ViT-S blocks 10 / 12 of 12 (OFA-KD stages 3 / 4; 14x14 tokens, cls dropped).
 """
 _base_ = [
     './_base_/data_cnn.py',

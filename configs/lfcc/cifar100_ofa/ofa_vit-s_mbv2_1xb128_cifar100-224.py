@@ -1,12 +1,13 @@
-"""OFA-KD (branches at student stages 1-4, eps 1.0): ViT-S -> MobileNetV2 on CIFAR-100 at 224 px.
+"""OFA-KD: ViT-S -> MobileNetV2, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released ViT-S teacher (converted with
+OFA-KD: branches at student stages 1-4, eps 1.0. OFA-KD's CIFAR-100 protocol:
+its released ViT-S teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-MobileNetV2 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x 128.
-Branches: MobileNetV2 stages 1-4 at OFA-KD's taps (`blocks.1`, `blocks.2`, `blocks.4`, `bn2`); CNN branches of width 1280
-(max(student, teacher) width, as OFA-KD).
-MobileNetV2: branch losses weighted 0.1 (``--ofa-loss-weight 0.1``, the
-authors' setting for this student, OFA-KD issue #32).
+MobileNetV2 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
+128. Branches: MobileNetV2 stages 1-4 at OFA-KD's taps (`blocks.1`, `blocks.2`,
+`blocks.4`, `bn2`); CNN branches of width 1280 (max(student, teacher) width, as
+OFA-KD). MobileNetV2: branch losses weighted 0.1 (``--ofa-loss-weight 0.1``,
+the authors' setting for this student, OFA-KD issue #32).
 """
 _base_ = [
     './_base_/data_cnn.py',

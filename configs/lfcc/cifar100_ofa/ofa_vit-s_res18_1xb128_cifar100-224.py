@@ -1,10 +1,12 @@
-"""OFA-KD (branches at student stages 1-4, eps 1.0): ViT-S -> ResNet-18 on CIFAR-100 at 224 px.
+"""OFA-KD: ViT-S -> ResNet-18, CIFAR-100 at 224 px.
 
-OFA-KD's CIFAR-100 protocol: its released ViT-S teacher (converted with
+OFA-KD: branches at student stages 1-4, eps 1.0. OFA-KD's CIFAR-100 protocol:
+its released ViT-S teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
-ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x 128.
-Branches: ResNet-18 stages 1-4 at OFA-KD's taps (`layer1`, `layer2`, `layer3`, `layer4`); CNN branches of width 512
-(max(student, teacher) width, as OFA-KD).
+ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
+128. Branches: ResNet-18 stages 1-4 at OFA-KD's taps (`layer1`, `layer2`,
+`layer3`, `layer4`); CNN branches of width 512 (max(student, teacher) width, as
+OFA-KD).
 """
 _base_ = [
     './_base_/data_cnn.py',

@@ -1,4 +1,4 @@
-"""LFCC (CE + LFCC) on the protocol: ``configs/_base_/methods/lfcc_two_stages.py``.
+"""LFCC (CE + LFCC) on the protocol: ``_base_/methods/lfcc_two_stages.py``.
 
 Two tapped stage pairs (``mid``: the student's and teacher's third stage,
 ``last``: their fourth), one ``LFCCLoss`` each, next to the student's own

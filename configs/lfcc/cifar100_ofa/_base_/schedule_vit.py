@@ -1,11 +1,12 @@
-"""OFA-KD's CIFAR-100 schedule for ViT / MLP students (``configs/cifar/vit_mlp.yaml``).
+"""OFA-KD's CIFAR-100 schedule for ViT / MLP students (``vit_mlp.yaml``).
 
-``epochs: 300``, ``batch_size: 128`` (one GPU), ``opt: adamw``,
-``lr: 5e-4``, ``weight_decay: 0.05`` (none on 1-D parameters, as timm),
-``sched: cosine`` to ``min_lr: 1e-5`` after ``warmup_epochs: 20`` from
-``warmup_lr: 5e-7``, stepped per epoch, ``clip_grad: 5.0`` (train.py
-``--clip-mode norm``); ``smoothing: 0.1`` is folded into the Mixup / CutMix
-targets by timm and applied by the students' ``LabelSmoothLoss`` here.
+From OFA-KD's ``configs/cifar/vit_mlp.yaml``: ``epochs: 300``, ``batch_size:
+128`` (one GPU), ``opt: adamw``, ``lr: 5e-4``, ``weight_decay: 0.05`` (none on
+1-D parameters, as timm), ``sched: cosine`` to ``min_lr: 1e-5`` after
+``warmup_epochs: 20`` from ``warmup_lr: 5e-7``, stepped per epoch, ``clip_grad:
+5.0`` (train.py ``--clip-mode norm``); ``smoothing: 0.1`` is folded into the
+Mixup / CutMix targets by timm and applied by the students' ``LabelSmoothLoss``
+here.
 
 Ours: as in ``schedule_cnn.py``, the cosine starts after the warm-up.
 """
