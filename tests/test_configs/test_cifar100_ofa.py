@@ -257,7 +257,13 @@ def _one_step(cfg, name):
                    for p in model.teacher.parameters())
         assert all(p.grad is not None and p.grad.abs().sum() > 0
                    for p in model.distiller.connectors.parameters())
-    assert build_optim_wrapper(model, cfg.optim_wrapper).optimizer
+    # timm's optimizer factory: no weight decay on 1-D parameters (norms,
+    # biases), the recipe's decay on everything else.
+    optimizer = build_optim_wrapper(model, cfg.optim_wrapper).optimizer
+    base_wd = cfg.optim_wrapper.optimizer.weight_decay
+    decays = {(p.ndim <= 1, group['weight_decay'])
+              for group in optimizer.param_groups for p in group['params']}
+    assert decays == {(True, 0.0), (False, base_wd)}, decays
     return model
 
 
