@@ -35,7 +35,11 @@ setup(
         'matplotlib',
         'scipy',
     ],
-    extras_require=dict(tests=['pytest']),
+    # `timm`: the OFA-KD CIFAR-100 protocol (configs/lfcc/cifar100_ofa/),
+    # whose teachers and students are timm models (mmpretrain's
+    # TimmClassifier), and tools/model_converters/timm_upgrade.py.
+    extras_require=dict(
+        tests=['pytest', 'timm==1.0.31'], timm=['timm>=1.0,<2']),
     include_package_data=True,
     # `mim train lfcc_mm CONFIG` looks for lfcc_mm/.mim/{configs,tools}
     # (symlinks in the source tree, real files in a built wheel).

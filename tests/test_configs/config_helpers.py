@@ -30,19 +30,27 @@ ALIASES = {
 INPUT_SIZE = {'ImageNet': 224, 'CIFAR100': 32}
 
 
+# Folders with conventions of their own, checked by their own tests: the
+# CIFAR-100 OFA-KD protocol (timm models, 224 px; test_cifar100_ofa.py) and
+# the benchmark grid (test_benchmark_configs.py).
+PROTOCOL_DIRS = ('lfcc/cifar100_ofa/', 'benchmark/')
+
+
 def all_configs() -> List[str]:
     """Every runnable config, as a path relative to ``configs/``.
 
-    The benchmark grid (``configs/benchmark/``) has its own conventions and
-    tests (``test_benchmark_configs.py``) and is not listed here.
+    The benchmark grid (``configs/benchmark/``) and the CIFAR-100 OFA-KD
+    protocol (``configs/lfcc/cifar100_ofa/``) have their own conventions and
+    tests and are not listed here.
 
     Returns:
-        list[str]: Sorted paths; ``_base_`` fragments excluded.
+        list[str]: Sorted paths; ``_base_`` fragments and
+        ``PROTOCOL_DIRS`` excluded.
     """
     return sorted(
         str(p.relative_to(CONFIGS)) for p in CONFIGS.rglob('*.py')
-        if '_base_' not in p.parts and p.relative_to(CONFIGS).parts[0] !=
-        'benchmark')
+        if '_base_' not in p.parts
+        and not str(p.relative_to(CONFIGS)).startswith(PROTOCOL_DIRS))
 
 
 def distill_configs() -> List[str]:

@@ -163,6 +163,8 @@ EXERCISED_BY = {
     'tools/dist_test.sh': 'tests/test_tools/test_shell_scripts.py',
     'tools/model_converters/extract_student.py':
     'tests/test_tools/test_extract_student.py',
+    'tools/model_converters/timm_upgrade.py':
+    'tests/test_models/test_timm_checkpoint.py',
     'tools/benchmark/kd_bench.py': 'tests/test_bench/test_tools_e2e.py',
     'tools/benchmark/split_folder.py': 'tests/test_bench/test_split_folder.py',
     'tools/benchmark/overhead.py': 'tests/test_bench/test_overhead.py',

@@ -47,7 +47,7 @@ def test_wrong_channels_name_the_connector_and_shapes():
     (dict(in_channels=8, scales=()), 'scales'),
     (dict(in_channels=8, scales=(2, 0)), 'scales'),
     (dict(in_channels=8, filter='gauss'), 'filter'),
-    (dict(in_channels=8, layout='nhwc'), 'layout'),
+    (dict(in_channels=8, layout='bhwc'), 'layout'),
 ])
 def test_bad_arguments_fail_at_construction(kwargs, match):
     with pytest.raises(ValueError, match=match):

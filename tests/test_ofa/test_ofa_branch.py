@@ -124,7 +124,7 @@ def test_branch_type_can_be_chosen_explicitly():
     (dict(stage=5), r'stage must be an int in \[1, num_stages=4\]'),
     (dict(stage=0), r'stage must be an int in \[1, num_stages=4\]'),
     (dict(stage=1, branch='mlp'), 'branch must be one of'),
-    (dict(stage=1, layout='nhwc'), 'layout must be one of'),
+    (dict(stage=1, layout='bhwc'), 'layout must be one of'),
     (dict(stage=1, num_classes=0), 'num_classes must be a positive int'),
     (dict(num_downsamples=-1), 'num_downsamples must be an int >= 0'),
     (dict(layout='nlc', stage=1), 'needs `hw`'),

@@ -2,10 +2,13 @@
 
 CNN stages emit ``(B, C, H, W)`` maps; ViT and MLP-Mixer blocks emit token
 sequences ``(B, N, C)`` (ViT with leading cls/dist tokens); mmpretrain's
-``MlpMixer`` backbone emits ``(B, C, N)``; Swin stages emit a
-``(tokens, (H, W))`` tuple. Everything downstream of this file (the low-pass
-filters, the analysis tools) works on ``(B, C, H, W)`` only, so this is the one
-place that knows about architectures.
+``MlpMixer`` backbone emits ``(B, C, N)``; mmpretrain's Swin stages emit a
+``(tokens, (H, W))`` tuple; timm 1.x Swin stages (``layers.<i>``) emit
+channels-last maps ``(B, H, W, C)``, declared as ``'nhwc'`` (a 4-D tensor
+cannot tell its own layout, so it is declared, never guessed). Everything
+downstream of this file (the low-pass filters, the analysis tools) works on
+``(B, C, H, W)`` only, so this is the one place that knows about
+architectures.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Any, Optional, Sequence, Tuple
 
 from torch import Tensor
 
-LAYOUTS = ('nchw', 'nlc', 'ncl')
+LAYOUTS = ('nchw', 'nhwc', 'nlc', 'ncl')
 
 
 class LayoutError(ValueError):
@@ -25,7 +28,7 @@ def check_layout(layout: str) -> str:
     """Validate a layout name at construction time.
 
     Args:
-        layout (str): One of ``'nchw'``, ``'nlc'``, ``'ncl'``.
+        layout (str): One of ``'nchw'``, ``'nhwc'``, ``'nlc'``, ``'ncl'``.
 
     Returns:
         str: The same name, lower-cased.
@@ -65,8 +68,9 @@ def to_nchw(feature: Any,
     Args:
         feature (Tensor | tuple): The recorded module output. A
             ``(tokens, (H, W))`` tuple, as Swin stages emit, supplies ``hw``.
-        layout (str): ``'nchw'`` for ``(B, C, H, W)``, ``'nlc'`` for
-            ``(B, N, C)`` tokens, ``'ncl'`` for ``(B, C, N)`` tokens.
+        layout (str): ``'nchw'`` for ``(B, C, H, W)``, ``'nhwc'`` for
+            channels-last ``(B, H, W, C)`` maps, ``'nlc'`` for ``(B, N, C)``
+            tokens, ``'ncl'`` for ``(B, C, N)`` tokens.
         num_extra_tokens (int): Leading tokens (cls/dist) to drop for token
             layouts. Defaults to 0.
         hw (Sequence[int], optional): The token grid ``(H, W)``. A square grid
@@ -91,16 +95,18 @@ def to_nchw(feature: Any,
         raise LayoutError(
             f'{where}: expected a Tensor, got {type(feature).__name__}.')
     shape = tuple(feature.shape)
-    if layout == 'nchw':
+    if layout in ('nchw', 'nhwc'):
         if feature.dim() != 4:
+            expected = '(B, C, H, W)' if layout == 'nchw' else '(B, H, W, C)'
             raise LayoutError(
-                f"{where}: layout='nchw' expects (B, C, H, W) but got shape "
+                f"{where}: layout={layout!r} expects {expected} but got shape "
                 f"{shape}; token features need layout='nlc' or 'ncl'.")
-        return feature
+        return feature if layout == 'nchw' else feature.permute(0, 3, 1, 2)
     if feature.dim() != 3:
         raise LayoutError(
             f"{where}: layout={layout!r} expects a 3-D token tensor but got "
-            f"shape {shape}; CNN maps need layout='nchw'.")
+            f"shape {shape}; CNN maps need layout='nchw' (channels-last maps "
+            "'nhwc').")
     if layout == 'ncl':
         feature = feature.transpose(1, 2)
     if num_extra_tokens:
@@ -127,7 +133,7 @@ def to_checked_map(feature: Any,
 
     Args:
         feature (Tensor | tuple): The recorded module output.
-        layout (str): ``'nchw'``, ``'nlc'`` or ``'ncl'``.
+        layout (str): ``'nchw'``, ``'nhwc'``, ``'nlc'`` or ``'ncl'``.
         in_channels (int): The expected channels ``C``.
         num_extra_tokens (int): Leading cls/dist tokens to drop.
         hw (Sequence[int], optional): The token grid ``(H, W)``.
@@ -138,9 +144,18 @@ def to_checked_map(feature: Any,
     """
     x = to_nchw(feature, layout, num_extra_tokens, hw, where=where)
     if x.shape[1] != in_channels:
+        hint = ''
+        shape_in = _input_shape(feature)
+        # The 4-D layout declared wrongly: the channels sit where the other
+        # 4-D layout keeps them.
+        if layout in ('nchw', 'nhwc') and len(shape_in) == 4:
+            other, dim = ('nhwc', 3) if layout == 'nchw' else ('nchw', 1)
+            if shape_in[dim] == in_channels:
+                hint = (f' Dimension {dim} has {in_channels}: the feature '
+                        f'looks like layout={other!r}.')
         raise LayoutError(
             f'{where}: expected {in_channels} channels but the feature has '
             f'{x.shape[1]} (map shape {tuple(x.shape)}, input shape '
             f'{_input_shape(feature)}); fix `in_channels` or the recorder '
-            'source.')
+            'source.' + hint)
     return x

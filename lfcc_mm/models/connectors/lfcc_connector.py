@@ -46,8 +46,8 @@ class LFCCConnector(BaseConnector):
             Defaults to ``(1, 2, 4)``.
         filter (str): ``'avg'`` (spatial box) or ``'dct'`` (truncated DCT).
             Defaults to ``'avg'``.
-        layout (str): ``'nchw'``, ``'nlc'`` or ``'ncl'``. Defaults to
-            ``'nchw'``.
+        layout (str): ``'nchw'``, ``'nhwc'``, ``'nlc'`` or ``'ncl'``.
+            Defaults to ``'nchw'``.
         num_extra_tokens (int): Leading cls/dist tokens to drop for token
             layouts. Defaults to 0.
         hw (Sequence[int], optional): Token grid ``(H, W)``; inferred as a

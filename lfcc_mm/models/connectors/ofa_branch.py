@@ -67,8 +67,8 @@ class OFABranch(BaseConnector):
         num_classes (int): Number of classes (width of the logits).
         out_channels (int): Width of the branch's last layer (classifier
             input; transformer width of a token branch).
-        layout (str): ``'nchw'``, ``'nlc'`` or ``'ncl'``. Defaults to
-            ``'nchw'``.
+        layout (str): ``'nchw'``, ``'nhwc'``, ``'nlc'`` or ``'ncl'``.
+            Defaults to ``'nchw'``.
         num_extra_tokens (int): Leading cls/dist tokens to drop for token
             layouts. Defaults to 0.
         hw (Sequence[int], optional): Token grid ``(H, W)`` of the feature;

@@ -1,0 +1,23 @@
+"""KD: ViT-S -> MobileNetV2, CIFAR-100 at 224 px.
+
+KD: KL on the logits, tau 1, weight 1. OFA-KD's CIFAR-100 protocol: its
+released ViT-S teacher (converted with
+``tools/model_converters/timm_upgrade.py``, see this folder's README), the
+MobileNetV2 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
+128.
+"""
+_base_ = [
+    './_base_/data_cnn.py',
+    './_base_/schedule_cnn.py',
+    './_base_/runtime_distill.py',
+    './_base_/kd.py',
+    './_base_/models.py',
+]
+
+model = dict(
+    architecture=_base_.mbv2,
+    teacher=_base_.vit_s,
+    teacher_ckpt=_base_.vit_s_ckpt,
+    distiller=dict(
+        student_recorders=dict(logits=dict(source='model.classifier')),
+        teacher_recorders=dict(logits=dict(source='model.head'))))

@@ -1,0 +1,19 @@
+"""From scratch: DeiT-T on CIFAR-100 at 224 px (OFA-KD's protocol).
+
+The "from scratch" row of OFA-KD's CIFAR-100 table: the student alone with
+label-smoothed cross-entropy on OFA-KD's ViT / MLP recipe (AdamW,
+vit_mlp.yaml), 1 GPU x 128, 300 epochs.
+"""
+_base_ = [
+    './_base_/data_vit.py',
+    './_base_/schedule_vit.py',
+    './_base_/runtime_scratch.py',
+    './_base_/models.py',
+]
+
+model = _base_.deit_t
+
+# DeiT-T's timm crop_pct 0.9: resize to 248 before the 224 crop.
+val_dataloader = dict(
+    dataset=dict(pipeline=_base_.test_pipeline_crop09))
+test_dataloader = val_dataloader
