@@ -22,14 +22,14 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from mmengine.config import Config
 from mmengine.logging import print_log
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.utils.user_errors import UserError, read_json
 
 from .config import Schedule, build_run_config
 from .data import DataSpec
 from .fingerprint import file_sha256, run_fingerprint, stable_hash
 from .methods import NEEDS_TEACHER, MethodHParams, build_method_model
-from .results import (RESULTS_FILE, RunRecord, load_results, read_json,
-                      save_results, write_json_atomic)
+from .results import (RESULTS_FILE, RunRecord, load_results, save_results,
+                      write_json_atomic)
 from .zoo import MODEL_SPECS, PAIRS, PairSpec
 
 __all__ = ['Experiment', 'RunRecord', 'load_results', 'save_results',

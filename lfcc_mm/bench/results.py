@@ -16,7 +16,7 @@ import os.path as osp
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Optional, Sequence
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.utils.user_errors import UserError, read_json
 
 RESULTS_FILE = 'results.json'
 
@@ -83,33 +83,6 @@ class RunRecord:
 
 
 _FIELDS = tuple(f.name for f in fields(RunRecord))
-
-
-def read_json(path: str, what: str = 'file') -> Any:
-    """Parse a JSON file; a torn or invalid file is one clear UserError.
-
-    Args:
-        path (str): The file.
-        what (str): What the file is, for the message. Defaults to
-            ``'file'``.
-
-    Returns:
-        Any: The parsed value.
-
-    Raises:
-        UserError: If the file is not valid JSON (names the file, the line
-            and column, and how to recover).
-    """
-    try:
-        with open(path, encoding='utf-8') as f:
-            return json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        where = (f' (line {err.lineno}, column {err.colno}: {err.msg})'
-                 if isinstance(err, json.JSONDecodeError) else '')
-        raise UserError(
-            f'{what} {path} is not valid JSON{where}; it may be cut off. '
-            'Restore it from a backup or move it away to start a new one '
-            '(nothing was written)') from err
 
 
 def _row(path: str, index: int, row: Any) -> RunRecord:

@@ -79,7 +79,7 @@ def test_kd_bench_torn_results_json(kd_bench, image_folders, tmp_path,
     line = _error_line(capsys, lambda: kd_bench.main([
         '--train-root', image_folders['train'], '--test-root',
         image_folders['test'], '--work-dir', str(work), '--quick']))
-    assert f'results file {work / "results.json"} is not valid JSON' in line
+    assert f'results file {str(work / "results.json")!r} is not valid JSON' in line
     assert (work / 'results.json').read_text() == torn
     assert sorted(os.listdir(work)) == ['results.json']
 
