@@ -163,4 +163,23 @@ def exit_on_user_error() -> Iterator[None]:
         prog = osp.basename(sys.argv[0]) or 'lfcc_mm'
         print(f'{prog}: error: {message} [{DEBUG_ENV}=1 shows the traceback]',
               file=sys.stderr, flush=True)
-        sys.exit(EXIT_USER_ERROR)
+        _exit(EXIT_USER_ERROR)
+
+
+def _exit(code: int) -> None:
+    """Exit with ``code``; inside a process group, without C++ teardown.
+
+    After a collective timed out, gloo's worker threads are still joinable,
+    and the normal interpreter shutdown destroys them, which aborts the
+    process (``terminate called without an active exception``, exit code
+    -6) after the one-line message. A rank of a distributed run therefore
+    flushes its logs and leaves with ``os._exit``.
+    """
+    dist = sys.modules.get('torch.distributed')
+    if dist is not None and dist.is_available() and dist.is_initialized():
+        import logging
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
