@@ -280,6 +280,13 @@ def test_config_builds_offline_and_trains_one_step_at_224(name):
     _one_step(cfg, name)
 
 
+@pytest.mark.parametrize('name', NAMES)
+def test_train_loader_drops_the_incomplete_last_batch(name):
+    """As timm's loader when training; a last batch of one sample would
+    leave LFCCLoss without negatives."""
+    assert _load(name).train_dataloader.get('drop_last') is True
+
+
 @pytest.mark.parametrize('data', ['data_cnn.py', 'data_vit.py'])
 def test_pipelines_upsample_cifar_images_to_224(data):
     init_default_scope('mmpretrain')

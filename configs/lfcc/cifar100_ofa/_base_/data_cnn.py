@@ -68,6 +68,9 @@ test_pipeline_crop09 = [
 train_dataloader = dict(
     batch_size=128,  # configs/cifar/*.yaml batch_size: 128 (one GPU)
     num_workers=8,  # train.py -j default
+    # timm's create_loader drops the last batch when training
+    # (drop_last=is_training); LFCCLoss also needs >= 2 samples per batch.
+    drop_last=True,
     dataset=dict(
         type=dataset_type,
         data_root='data/cifar100',
