@@ -241,8 +241,8 @@ _base_ = [
 ]
 
 model = _base_.{var}
-# A checkpoint every 5 epochs for --resume (only the latest is kept).
-default_hooks = dict(checkpoint=dict(interval=5))
+# A checkpoint every 2 epochs for --resume (only the latest is kept).
+default_hooks = dict(checkpoint=dict(interval=2))
 '''
 
 

@@ -2,7 +2,7 @@
 
 Hinton KD, cross-entropy + KL(teacher || student) on the logits.
 
-Teacher weights: ``work_dirs/res18-w32_cifar10/epoch_20.pth``, written by
+Teacher weights: ``work_dirs/res18-w32_cifar10/epoch_6.pth``, written by
 ``teachers/res18-w32_cifar10.py``; another file with
 ``--cfg-options model.teacher_ckpt=PATH``.
 
@@ -19,4 +19,4 @@ _base_ = [
 model = dict(
     architecture=_base_.mixer_t,
     teacher=_base_.res18_w32,
-    teacher_ckpt='work_dirs/res18-w32_cifar10/epoch_20.pth')
+    teacher_ckpt='work_dirs/res18-w32_cifar10/epoch_6.pth')

@@ -2,7 +2,7 @@
 
 The DCT low-pass instead of the box filter.
 
-Teacher weights: ``work_dirs/res18-w32_cifar10/epoch_20.pth``, written by
+Teacher weights: ``work_dirs/res18-w32_cifar10/epoch_6.pth``, written by
 ``teachers/res18-w32_cifar10.py``; another file with
 ``--cfg-options model.teacher_ckpt=PATH``.
 
@@ -19,7 +19,7 @@ _base_ = [
 model = dict(
     architecture=_base_.vit_t,
     teacher=_base_.res18_w32,
-    teacher_ckpt='work_dirs/res18-w32_cifar10/epoch_20.pth',
+    teacher_ckpt='work_dirs/res18-w32_cifar10/epoch_6.pth',
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layers.2'),

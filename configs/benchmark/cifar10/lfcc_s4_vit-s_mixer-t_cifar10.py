@@ -2,7 +2,7 @@
 
 One 4x4 scale, the finest grid alone.
 
-Teacher weights: ``work_dirs/vit-s_cifar10/epoch_20.pth``, written by
+Teacher weights: ``work_dirs/vit-s_cifar10/epoch_6.pth``, written by
 ``teachers/vit-s_cifar10.py``; another file with
 ``--cfg-options model.teacher_ckpt=PATH``.
 
@@ -19,7 +19,7 @@ _base_ = [
 model = dict(
     architecture=_base_.mixer_t,
     teacher=_base_.vit_s,
-    teacher_ckpt='work_dirs/vit-s_cifar10/epoch_20.pth',
+    teacher_ckpt='work_dirs/vit-s_cifar10/epoch_6.pth',
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layers.2'),
