@@ -50,6 +50,12 @@ class RunRecord:
             from for a distillation row.
         settings (dict): The benchmark-wide settings of the run (data,
             budgets, optimiser, method hyper-parameters, kernel numerics).
+        config (str): The config file the run trained, relative to the
+            repository root (``configs/benchmark/cifar10/...py``); ``''``
+            for rows of runs not built from a config file.
+        teacher_family (str): Architecture family of the teacher (``CNN``,
+            ``ViT``, ``MLP-Mixer``); ``''`` when unknown.
+        student_family (str): Same for the student (``''`` for teachers).
     """
 
     pair: Optional[str]
@@ -69,6 +75,9 @@ class RunRecord:
     fingerprint: str = ''
     teacher_sha256: Optional[str] = None
     settings: Dict[str, Any] = field(default_factory=dict)
+    config: str = ''
+    teacher_family: str = ''
+    student_family: str = ''
 
     @property
     def key(self) -> tuple:
