@@ -56,6 +56,9 @@ class RunRecord:
         teacher_family (str): Architecture family of the teacher (``CNN``,
             ``ViT``, ``MLP-Mixer``); ``''`` when unknown.
         student_family (str): Same for the student (``''`` for teachers).
+        trained (bool): False for a teacher row of weights that were only
+            tested here (shipped with the repository), True for a run
+            trained by the benchmark.
     """
 
     pair: Optional[str]
@@ -78,6 +81,7 @@ class RunRecord:
     config: str = ''
     teacher_family: str = ''
     student_family: str = ''
+    trained: bool = True
 
     @property
     def key(self) -> tuple:

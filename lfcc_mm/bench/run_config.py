@@ -12,6 +12,7 @@ epochs. :func:`load_bench_config` is that one step;
 from __future__ import annotations
 
 import copy
+import os
 import os.path as osp
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,11 +93,47 @@ def _bench_base_dir(config_path: str) -> str:
                     'level up; is it a configs/benchmark config?')
 
 
-def _innermost(dataset: ConfigDict) -> ConfigDict:
-    """The real dataset inside dataset wrappers (e.g. ``CRDDataset``)."""
+def innermost_dataset(dataset: ConfigDict) -> ConfigDict:
+    """The real dataset inside dataset wrappers (e.g. ``CRDDataset``).
+
+    Args:
+        dataset (ConfigDict): A loader's ``dataset`` config.
+
+    Returns:
+        ConfigDict: The innermost dataset config (the same object).
+    """
     while 'dataset' in dataset:
         dataset = dataset['dataset']
     return dataset
+
+
+_innermost = innermost_dataset
+
+#: Backbone type -> architecture family, for tables and results rows.
+FAMILY = {
+    'ResNet_CIFAR': 'CNN',
+    'ResNet': 'CNN',
+    'MobileNetV2': 'CNN',
+    'ConvNeXt': 'CNN',
+    'VisionTransformer': 'ViT',
+    'DistilledVisionTransformer': 'ViT',
+    'SwinTransformer': 'ViT',
+    'MlpMixer': 'MLP-Mixer',
+}
+
+
+def family_of(model: Any) -> str:
+    """The architecture family of a classifier config (``''`` if unknown).
+
+    Args:
+        model (dict): An ``ImageClassifier`` config.
+
+    Returns:
+        str: ``'CNN'``, ``'ViT'``, ``'MLP-Mixer'`` or ``''``.
+    """
+    backbone = model.get('backbone', {}) if isinstance(model, dict) else {}
+    kind = str(backbone.get('type', '')).split('.')[-1]
+    return FAMILY.get(kind, '')
 
 
 def _set_innermost(loader: ConfigDict, new: ConfigDict) -> None:
@@ -154,6 +191,28 @@ def swap_dataset(cfg: Config, dataset: str) -> None:
     set_num_classes(cfg.model, base.data_preprocessor.num_classes)
 
 
+def match_folder_classes(cfg: Config) -> None:
+    """Give the model one output per class folder of the training root.
+
+    A folder dataset's labels are its sorted class sub-folders; a root with
+    another number of classes than the config's ``num_classes`` sets every
+    ``num_classes`` of the model (and the preprocessor's) to it. A root that
+    does not exist yet is left to the dataset's own error.
+
+    Args:
+        cfg (Config): A benchmark config with a folder dataset, modified in
+            place.
+    """
+    root = _innermost(cfg.train_dataloader.dataset).get('data_root')
+    if not root or not osp.isdir(root):
+        return
+    count = sum(osp.isdir(osp.join(root, d)) for d in os.listdir(root))
+    preprocessor = cfg.get('data_preprocessor') or {}
+    if count and count != preprocessor.get('num_classes', count):
+        set_num_classes(cfg.model, count)
+        preprocessor['num_classes'] = count
+
+
 def balanced_indices(labels: List[int], per_class: int) -> List[int]:
     """The first ``per_class`` indices of every label, in index order.
 
@@ -173,7 +232,7 @@ def balanced_indices(labels: List[int], per_class: int) -> List[int]:
     return kept
 
 
-def _build_dataset(dataset: ConfigDict) -> Any:
+def build_dataset(dataset: ConfigDict) -> Any:
     """Build a dataset config as the Runner would (mmpretrain scope), to
     read its labels / length (no serialisation: its ``gc.collect`` takes a
     second in a large process)."""
@@ -203,7 +262,7 @@ def set_train_per_class(cfg: Config, per_class: Optional[int]) -> None:
         dataset.pop('max_per_class', None)
         dataset.pop('indices', None)
         if per_class is not None:
-            labels = _build_dataset(dataset).get_gt_labels()
+            labels = build_dataset(dataset).get_gt_labels()
             dataset.indices = balanced_indices(labels.tolist(), per_class)
     else:
         dataset.max_per_class = per_class
@@ -253,7 +312,7 @@ def sync_crd_memory(cfg: Config) -> None:
     crd = [loss for loss in losses.values() if loss.type == 'CRDLoss']
     if not crd:
         return
-    dataset = _build_dataset(_innermost(cfg.train_dataloader.dataset))
+    dataset = build_dataset(_innermost(cfg.train_dataloader.dataset))
     counts = np.bincount(np.asarray(dataset.get_gt_labels(), dtype=np.int64))
     if len(set(counts.tolist())) > 1:
         raise UserError(
@@ -326,6 +385,8 @@ def load_bench_config(config: str,
         if root is not None:
             for loader in targets:
                 _innermost(loader.dataset).data_root = root
+    if not pickled:
+        match_folder_classes(cfg)
     set_train_per_class(cfg, train_per_class)
     if epochs is not None:
         set_epochs(cfg, epochs)

@@ -1,49 +1,59 @@
-"""Benchmark: heterogeneous students from scratch vs. vanilla KD vs. LFCC.
+"""Benchmark: run the teacher-student grid of ``configs/benchmark/cifar10``.
 
-For a dataset in the ``ROOT/<class>/<image>`` layout (32x32 images, e.g. the
-CIFAR-10 JPEGs), trains each pair's teacher once (cached in
-``WORK_DIR/teachers/``), then for every pair, seed and method the student,
-all with the same pipeline, budget, seed and augmentation, using mmengine's
-Runner and the registered lfcc_mm components (see ``lfcc_mm/bench``).
+Every run is a config of that folder (see its README): for each pair the
+teacher (the weights shipped in ``checkpoints/benchmark/``, tested here, or
+trained from ``teachers/`` with ``--teachers train``), then every method and
+seed of the student. This driver only injects the data, seed, teacher
+weights and work dir (and, for smoke runs, fewer epochs or images); the
+models, methods and schedules are the configs'. Runs go ``--jobs`` at a
+time, each in its own process with its mmengine log in its work dir and one
+progress bar here (``--verbose`` puts the logs on the console).
 
-Outputs in ``WORK_DIR``: ``results.json`` (every run: pair, method, seed,
-top-1, wall time, command), ``results.md`` (model-zoo table, mean ± std over
-seeds, Δ vs. scratch), ``top1.png`` (bar chart with seed error bars),
-``curves.png`` (student cross-entropy from the mmengine scalar logs), and
-with ``--overhead`` ``overhead.md`` (LFCC step time / peak memory vs. the
-floor, see ``tools/benchmark/overhead.py``). Re-running the same command
-resumes: finished runs and teachers are reused. Rows are merged into
-``results.json``, never dropped; a row is reused only when every setting that
-shaped it (data, budget, optimiser, method hyper-parameters, kernel numerics,
-the teacher's weights) is the same, and each row records its settings. The
-table shows the rows of this command's settings; rows of other settings
-follow under their own heading.
+Outputs in ``WORK_DIR``: ``results.json`` (a row per run: its ``config``,
+pair, method, seed, top-1, wall time, settings, fingerprint), ``results.md``
+(mean ± std over seeds, Δ vs. scratch, one table per settings group),
+``top1.png``, ``curves.png``. Re-running the same command resumes: a row is
+reused only when everything that shaped it (resolved config, teacher
+weights, kernel numerics, class list) is the same. ``tools/benchmark/
+update_model_zoo.py WORK_DIR/results.json`` puts the results into the
+metafile and the benchmark README.
 
-Example (the default run, about an hour on 2 CPU cores)::
+Examples::
 
+    # CIFAR-10 through mmpretrain (downloaded into data/cifar10)
+    python tools/benchmark/kd_bench.py --dataset cifar10 \\
+        --data-root data/cifar10 --jobs 2
+    # class folders, every method
     python tools/benchmark/kd_bench.py --train-root data/cifar10-jpeg/train \\
-        --test-root data/cifar10-jpeg/val --work-dir work_dirs/kd_bench
+        --test-root data/cifar10-jpeg/val --methods all --jobs 2
 """
 from __future__ import annotations
 
 import argparse
+import os
 import os.path as osp
 import shlex
 import sys
 import time
 
+from mmengine.config import DictAction
+
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
-from lfcc_mm.bench import (METHODS, PAIRS, Experiment, MethodHParams,
-                           Schedule, folder_data, load_results,
-                           run_benchmark, settings_id_of, write_report)
+from lfcc_mm.bench.driver import (TEACHER_SOURCES, Benchmark, BenchOptions,
+                                  DataChoice)
 from lfcc_mm.bench.numerics import CPU_ISAS, pin_cpu_numerics
+from lfcc_mm.bench.report import write_report
+from lfcc_mm.bench.results import load_results
+from lfcc_mm.bench.run_config import find_bench_configs
 from lfcc_mm.utils import UserError, exit_on_user_error
 
-DEFAULT_PAIRS = ['vit2cnn', 'cnn2mixer', 'cnn2vit']
-DEFAULT_METHODS = ['scratch', 'kd', 'lfcc', 'ofa']
-#: ``--quick`` overrides: a few minutes, checks the whole path.
-QUICK = dict(budget=1, teacher_budget=1, train_subset=20, test_subset=20,
-             seeds=[0])
+BENCH_DIR = 'configs/benchmark/cifar10'
+#: The default run: one pair per direction out of and into CNNs.
+DEFAULT_PAIRS = ['vit-s_res18-w16', 'res18-w32_vit-t', 'res18-w32_mixer-t']
+DEFAULT_METHODS = ['scratch', 'kd', 'ofa', 'lfcc', 'lfcc_kd']
+#: ``--quick``: a few minutes, checks the whole path (numbers meaningless).
+QUICK = dict(epochs=1, teacher_epochs=1, train_per_class=20,
+             teacher_train_per_class=20, seeds=[0])
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -51,68 +61,92 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument('--train-root', required=True,
-                   help='training folder, ROOT/<class>/<image>')
-    p.add_argument('--test-root', required=True,
-                   help='test folder with the same classes')
+    p.add_argument('--bench-dir', default=BENCH_DIR,
+                   help='the config grid (teachers/ and '
+                   '{method}_{teacher}_{student}_{dataset}.py)')
+    p.add_argument('--dataset', choices=('folder', 'cifar10', 'cifar100'),
+                   default='folder',
+                   help='class folders (--train-root/--test-root) or '
+                   "mmpretrain's CIFAR-10 / CIFAR-100 (--data-root)")
+    p.add_argument('--data-root', help='CIFAR root (mmpretrain downloads '
+                   'the dataset there when it is missing)')
+    p.add_argument('--train-root', help='training folder, ROOT/<class>/<img>'
+                   ' (default: the configs\' data/cifar10-jpeg/train)')
+    p.add_argument('--test-root', help='test folder with the same classes '
+                   '(default: the configs\' data/cifar10-jpeg/val)')
     p.add_argument('--work-dir', default='work_dirs/kd_bench')
-    p.add_argument('--budget', type=int, default=4,
-                   help='student training epochs (over --train-subset)')
-    p.add_argument('--teacher-budget', type=int, default=10,
-                   help='teacher training epochs (same images)')
-    p.add_argument('--train-subset', type=int, default=500,
-                   help='training images per class (first N in file order); '
-                   '0 = all')
-    p.add_argument('--test-subset', type=int, default=0,
-                   help='test images per class; 0 = all')
-    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     p.add_argument('--pairs', nargs='+', default=DEFAULT_PAIRS,
-                   choices=sorted(PAIRS))
+                   help='TEACHER_STUDENT names, or "all"')
     p.add_argument('--methods', nargs='+', default=DEFAULT_METHODS,
-                   choices=sorted(METHODS))
-    p.add_argument('--batch-size', type=int, default=64)
-    p.add_argument('--num-workers', type=int, default=2)
-    p.add_argument('--lr', type=float, default=2e-3, help='AdamW peak lr')
-    p.add_argument('--kd-tau', type=float, default=MethodHParams.kd_tau)
-    p.add_argument('--lfcc-weight', type=float,
-                   default=MethodHParams.lfcc_weight,
-                   help='weight of each LFCC stage loss')
-    p.add_argument('--lfcc-tau', type=float, default=MethodHParams.lfcc_tau)
+                   help='method names as in the configs, or "all"')
+    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    p.add_argument('--teachers', choices=TEACHER_SOURCES, default='auto',
+                   help='auto: the shipped teacher weights where they apply '
+                   '(the configs\' own CIFAR-10 data), else train; train: '
+                   'always train the teachers (cached in WORK_DIR/teachers)')
+    p.add_argument('--epochs', type=int,
+                   help='student epochs (default: the configs\')')
+    p.add_argument('--teacher-epochs', type=int,
+                   help='teacher epochs (default: the configs\')')
+    p.add_argument('--train-per-class', type=int,
+                   help='student training images per class (default: the '
+                   'configs\', 500)')
+    p.add_argument('--teacher-train-per-class', type=int,
+                   help='teacher training images per class (default: all)')
+    p.add_argument('--jobs', type=int, default=1,
+                   help='runs at once (CPU: each with --threads threads; '
+                   'CUDA: one GPU each); the rows do not depend on it')
     p.add_argument('--threads', type=int, default=1,
-                   help='torch intra-op threads (these tiny models gain little '
-                   'from more, and on shared cores more threads thrash)')
+                   help='torch threads per run (part of every row: the '
+                   'summation order depends on it)')
     p.add_argument('--cpu-isa', choices=CPU_ISAS, default='avx2',
                    help='instruction set of the CPU kernels: avx2 gives the '
                    'same numbers on every x86 machine with AVX2; native is '
                    'faster on AVX-512 machines but its numbers differ '
                    'between machines')
-    p.add_argument('--overhead', action='store_true',
-                   help='also measure LFCC step time / memory vs. the floor '
-                   'for each pair (fresh subprocess per measurement)')
+    p.add_argument('--device', choices=('cpu', 'cuda'), default='cpu')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction,
+                   help='merged into every run\'s config (as tools/train.py)')
+    p.add_argument('--verbose', action='store_true',
+                   help="mmengine's logs on the console too (they are always "
+                   'in each run\'s work dir)')
     p.add_argument('--quick', action='store_true',
-                   help='1 epoch, 20 images per class, seed 0: a smoke test '
-                   'in a few minutes (accuracies are meaningless)')
+                   help='1 epoch, 20 images per class, seed 0, teachers '
+                   'trained the same way: a smoke test of the whole path')
     return p.parse_args(argv)
+
+
+def _names(args: argparse.Namespace):
+    """Pairs and methods of the grid the flags select."""
+    grid = find_bench_configs(args.bench_dir)
+    pairs = sorted({f'{c.teacher}_{c.student}' for c in grid if c.student})
+    methods = [c.method for c in grid if c.student]
+    methods = sorted(set(methods), key=methods.index)
+    chosen_pairs = pairs if args.pairs == ['all'] else args.pairs
+    chosen_methods = methods if args.methods == ['all'] else args.methods
+    for name in chosen_pairs:
+        if name not in pairs:
+            raise UserError(f'--pairs: {name!r} is not a pair of '
+                            f'{args.bench_dir}; pairs there: {pairs}')
+    for name in chosen_methods:
+        if name not in methods:
+            raise UserError(f'--methods: {name!r} is not a method of '
+                            f'{args.bench_dir}; methods there: {methods}')
+    return ([tuple(p.split('_', 1)) for p in chosen_pairs],
+            list(dict.fromkeys(chosen_methods)))
 
 
 def check_args(args: argparse.Namespace) -> None:
     """Reject values that would fail late or mean nothing.
 
-    Args:
-        args (argparse.Namespace): Parsed arguments.
-
     Raises:
         UserError: Naming the flag, the value and what is allowed.
     """
-    for flag in ('budget', 'teacher_budget', 'batch_size', 'threads'):
+    for flag in ('epochs', 'teacher_epochs', 'jobs', 'threads',
+                 'train_per_class', 'teacher_train_per_class'):
         value = getattr(args, flag)
-        if value < 1:
+        if value is not None and value < 1:
             raise UserError(f'--{flag.replace("_", "-")} must be >= 1, got '
-                            f'{value}')
-    for flag in ('train_subset', 'test_subset', 'num_workers'):
-        value = getattr(args, flag)
-        if value < 0:
-            raise UserError(f'--{flag.replace("_", "-")} must be >= 0, got '
                             f'{value}')
     negative = [s for s in args.seeds if s < 0]
     if negative:
@@ -121,54 +155,83 @@ def check_args(args: argparse.Namespace) -> None:
     if repeated:
         raise UserError(f'--seeds must be unique, got {repeated} more than '
                         'once')
-    if args.lr <= 0:
-        raise UserError(f'--lr must be > 0, got {args.lr}')
     if osp.exists(args.work_dir) and not osp.isdir(args.work_dir):
         raise UserError(f'--work-dir {args.work_dir} is a file, not a folder')
+    if args.dataset == 'folder':
+        if args.data_root:
+            raise UserError('--data-root is for --dataset cifar10/cifar100; '
+                            'class folders take --train-root and --test-root')
+        for flag in ('train_root', 'test_root'):
+            root = getattr(args, flag)
+            if root is not None and not osp.isdir(root):
+                raise UserError(f'--{flag.replace("_", "-")} {root} is not a '
+                                'folder')
+    else:
+        if args.train_root or args.test_root:
+            raise UserError(f'--dataset {args.dataset} reads --data-root; '
+                            '--train-root/--test-root are for class folders')
+        if not args.data_root:
+            raise UserError(f'--dataset {args.dataset} needs --data-root DIR '
+                            '(mmpretrain downloads it there when missing)')
+    if args.device == 'cuda':
+        import torch
+        if not torch.cuda.is_available():
+            raise UserError('--device cuda: torch sees no GPU')
+        if args.jobs > torch.cuda.device_count():
+            raise UserError(f'--jobs {args.jobs} > the '
+                            f'{torch.cuda.device_count()} GPUs (one each)')
+    elif args.jobs * args.threads > (os.cpu_count() or 1):
+        print(f'kd_bench: warning: --jobs {args.jobs} x --threads '
+              f'{args.threads} > {os.cpu_count()} CPU cores; runs will be '
+              'slower, not different', file=sys.stderr)
+
+
+def options(args: argparse.Namespace, argv=None) -> BenchOptions:
+    """The benchmark options of checked ``args``."""
+    pairs, methods = _names(args)
+    data = DataChoice(
+        dataset=args.dataset,
+        data_root=osp.abspath(args.data_root) if args.data_root else None,
+        train_root=osp.abspath(args.train_root) if args.train_root else None,
+        test_root=osp.abspath(args.test_root) if args.test_root else None)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return BenchOptions(
+        bench_dir=args.bench_dir, work_dir=args.work_dir, data=data,
+        pairs=pairs, methods=methods, seeds=list(args.seeds),
+        train_per_class=args.train_per_class,
+        teacher_train_per_class=args.teacher_train_per_class,
+        epochs=args.epochs, teacher_epochs=args.teacher_epochs,
+        teachers='train' if args.quick else args.teachers, jobs=args.jobs,
+        threads=args.threads, cpu_isa=args.cpu_isa, device=args.device,
+        verbose=args.verbose, cfg_options=args.cfg_options,
+        command=shlex.join(['python', 'tools/benchmark/kd_bench.py'] + argv))
 
 
 def main(argv=None) -> None:
     """Run the benchmark and write its table and plots."""
     args = parse_args(argv)
-    if args.quick:
+    if args.quick:  # fills what the command line left to the configs
         for key, value in QUICK.items():
-            setattr(args, key, value)
+            if key == 'seeds' or getattr(args, key) is None:
+                setattr(args, key, value)
     with exit_on_user_error():
         check_args(args)
-        run(args)
+        run(options(args, argv))
 
 
-def run(args: argparse.Namespace) -> None:
-    """Run the benchmark of checked ``args``."""
-    numerics = pin_cpu_numerics(args.threads, args.cpu_isa)
-    data = folder_data(args.train_root, args.test_root,
-                       train_per_class=args.train_subset or None,
-                       test_per_class=args.test_subset or None,
-                       batch_size=args.batch_size,
-                       num_workers=args.num_workers)
-    exp = Experiment(
-        data=data,
-        schedule=Schedule(epochs=args.budget, lr=args.lr),
-        teacher_schedule=Schedule(epochs=args.teacher_budget, lr=args.lr),
-        work_dir=args.work_dir,
-        hparams=MethodHParams(kd_tau=args.kd_tau, lfcc_weight=args.lfcc_weight,
-                              lfcc_tau=args.lfcc_tau),
-        command=shlex.join(['python'] + sys.argv), numerics=numerics)
+def run(opts: BenchOptions) -> None:
+    """Run the benchmark of ``opts``; print the table."""
+    numerics = pin_cpu_numerics(opts.threads, opts.cpu_isa)
     start = time.perf_counter()
-    run_benchmark(exp, args.pairs, args.methods, args.seeds)
-    report = write_report(load_results(args.work_dir), args.work_dir,
-                          current=settings_id_of(exp))
+    bench = Benchmark(opts, numerics)
+    bench.run()
+    report = write_report(load_results(opts.work_dir), opts.work_dir,
+                          current=bench.settings_id)
     print('\n' + report['markdown'])
-    if args.overhead:
-        from lfcc_mm.bench.overhead import overhead_table
-        table = overhead_table([PAIRS[p] for p in args.pairs],
-                               batch_size=args.batch_size, img_size=32)
-        with open(f'{args.work_dir}/overhead.md', 'w') as f:
-            f.write(table)
-        print(table)
-    print(f'Total wall time {time.perf_counter() - start:.0f} s. Outputs: '
-          f'{report["table"]}, {report["top1_plot"]}, '
-          f'{report["curves_plot"]}, {args.work_dir}/results.json')
+    print(f'Total wall time {time.perf_counter() - start:.0f} s '
+          f'({bench.reused} rows reused). Outputs: {report["table"]}, '
+          f'{report["top1_plot"]}, {report["curves_plot"]}, '
+          f'{opts.work_dir}/results.json')
 
 
 if __name__ == '__main__':
