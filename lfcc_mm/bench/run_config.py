@@ -353,7 +353,11 @@ def load_bench_config(config: str,
             Defaults to the config's own (students 500, teachers all).
         epochs (int, optional): Training epochs (see :func:`set_epochs`).
             Defaults to the config's own.
-        cfg_options (dict, optional): Last, merged like ``--cfg-options``.
+        cfg_options (dict, optional): Merged like ``--cfg-options`` after
+            the other settings (only ``train_per_class`` and the CRD memory
+            size, which follow the data, come after it); modules of the
+            merged ``custom_imports`` are imported here too, since the
+            datasets may be built to count and label their images.
 
     Returns:
         mmengine.Config: Ready for ``Runner.from_cfg``.
@@ -387,7 +391,6 @@ def load_bench_config(config: str,
                 _innermost(loader.dataset).data_root = root
     if not pickled:
         match_folder_classes(cfg)
-    set_train_per_class(cfg, train_per_class)
     if epochs is not None:
         set_epochs(cfg, epochs)
     if teacher_ckpt is not None:
@@ -399,5 +402,11 @@ def load_bench_config(config: str,
     cfg.work_dir = work_dir
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    if cfg.get('custom_imports'):
+        # The datasets built here to count images and read labels may come
+        # from a module the config imports (as the Runner would).
+        from mmengine.utils import import_modules_from_strings
+        import_modules_from_strings(**cfg.custom_imports)
+    set_train_per_class(cfg, train_per_class)
     sync_crd_memory(cfg)
     return cfg

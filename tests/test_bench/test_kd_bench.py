@@ -1,0 +1,162 @@
+"""kd_bench.py: the driver over configs/benchmark, as a user runs it.
+
+Tiny data (a few images per class, batch 8, one epoch) so that every run is
+seconds; what is checked is what the driver decides: which configs run,
+with which teacher, which rows are written, reused or refused.
+"""
+from __future__ import annotations
+
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import REPO, make_image_folder
+from .fake_cifar import write_fake_cifar
+
+PAIR = 'vit-s_res18-w16'
+#: Small batches, no loader workers: tiny data, quick runs.
+SMALL = ['--cfg-options', 'train_dataloader.batch_size=8',
+         'train_dataloader.num_workers=0', 'val_dataloader.num_workers=0',
+         'val_dataloader.batch_size=16']
+QUICK = ['--epochs', '1', '--teacher-epochs', '1', '--seeds', '0']
+
+
+def kd_bench(args, expect_rc=0):
+    """Run tools/benchmark/kd_bench.py from the repo root."""
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    proc = subprocess.run(
+        [sys.executable, 'tools/benchmark/kd_bench.py'] + list(args),
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == expect_rc, proc.stdout[-3000:] + \
+        proc.stderr[-3000:]
+    return proc
+
+
+def rows(work_dir):
+    with open(osp.join(work_dir, 'results.json')) as f:
+        return json.load(f)['runs']
+
+
+@pytest.fixture
+def folders(tmp_path):
+    train, test = str(tmp_path / 'train'), str(tmp_path / 'test')
+    make_image_folder(train, 6, seed=0)  # 3 classes x 6 = 18 images
+    make_image_folder(test, 3, seed=1)
+    return ['--train-root', train, '--test-root', test]
+
+
+def _by_key(runs):
+    return {(r['pair'], r['teacher'], r['method'], r['seed']): r
+            for r in runs}
+
+
+@pytest.mark.slow
+def test_rows_are_configs_and_resume(folders, tmp_path):
+    work = str(tmp_path / 'bench')
+    args = folders + QUICK + ['--work-dir', work, '--pairs', PAIR,
+                              '--methods', 'scratch', 'lfcc'] + SMALL
+    proc = kd_bench(args)
+    runs = rows(work)
+    assert [(r['method'], r['pair']) for r in runs] == [
+        ('teacher', None), ('scratch', PAIR), ('lfcc', PAIR)]
+    for r in runs:  # every row names a config a user can run
+        assert osp.isfile(osp.join(REPO, r['config'])), r['config']
+        assert 0 <= r['top1'] <= 100 and r['trained'] and not r['reused']
+    assert runs[0]['config'] == \
+        'configs/benchmark/cifar10/teachers/vit-s_cifar10.py'
+    assert runs[2]['config'] == \
+        f'configs/benchmark/cifar10/lfcc_{PAIR}_cifar10.py'
+    assert (runs[0]['teacher_family'], runs[2]['student_family']) == \
+        ('ViT', 'CNN')
+    # the student learned from the teacher this command trained
+    assert runs[2]['teacher_sha256'] == runs[0]['teacher_sha256']
+    assert runs[1]['teacher_sha256'] is None
+    # 3 class folders: every num_classes of the models follows them
+    job = json.load(open(osp.join(runs[2]['work_dir'], 'job.json')))
+    dumped = open(osp.join(runs[2]['work_dir'],
+                           osp.basename(runs[2]['config']))).read()
+    assert 'num_classes=3' in dumped and 'num_classes=10' not in dumped
+    assert job['load']['seed'] == 0
+    # mmengine's log is in the run's work dir, not on the console
+    assert osp.getsize(osp.join(runs[2]['work_dir'], 'console.log')) > 0
+    assert 'Epoch(train)' not in proc.stdout + proc.stderr
+    assert '| lfcc |' in proc.stdout or 'lfcc' in proc.stdout
+    # the same command again trains nothing
+    again = kd_bench(args)
+    assert '3 rows reused' in again.stdout
+    assert [r['reused'] for r in rows(work)] == [True] * 3
+    assert [r['top1'] for r in rows(work)] == [r['top1'] for r in runs]
+
+
+@pytest.mark.slow
+def test_jobs_2_gives_the_rows_of_jobs_1(folders, tmp_path):
+    base = folders + QUICK + ['--pairs', PAIR, '--methods', 'scratch',
+                              'kd', 'lfcc'] + SMALL
+    one, two = str(tmp_path / 'one'), str(tmp_path / 'two')
+    kd_bench(base + ['--work-dir', one, '--jobs', '1'])
+    kd_bench(base + ['--work-dir', two, '--jobs', '2'])
+    a, b = _by_key(rows(one)), _by_key(rows(two))
+    assert a.keys() == b.keys() and len(a) == 4
+    for key in a:
+        assert a[key]['top1'] == b[key]['top1'], key
+        assert a[key]['fingerprint'] == b[key]['fingerprint'], key
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('kind,num_classes', [('cifar10', 10),
+                                              ('cifar100', 100)])
+def test_mmpretrain_cifar_datasets(tmp_path, kind, num_classes):
+    root = write_fake_cifar(str(tmp_path / kind), kind,
+                            per_class=2 if kind == 'cifar10' else 1)
+    work = str(tmp_path / 'bench')
+    fake = ('custom_imports.imports=[lfcc_mm,'
+            'tests.test_bench.fake_cifar]')
+    kd_bench(['--dataset', kind, '--data-root', root, '--work-dir', work,
+              '--pairs', PAIR, '--methods', 'scratch', 'kd'] + QUICK
+             + SMALL + [fake])
+    runs = rows(work)
+    assert [r['method'] for r in runs] == ['teacher', 'scratch', 'kd']
+    assert all(r['trained'] for r in runs)  # no shipped CIFAR-100 teacher
+    dumped = open(osp.join(runs[2]['work_dir'],
+                           osp.basename(runs[2]['config']))).read()
+    assert f"type='{kind.upper()}'" in dumped
+    assert f'num_classes={num_classes}' in dumped
+    assert runs[0]['settings']['data']['dataset'] == kind
+
+
+@pytest.mark.parametrize('extra,message', [
+    (['--pairs', 'vit-s_nope'], "--pairs: 'vit-s_nope' is not a pair"),
+    (['--methods', 'lfcc_xyz'], "--methods: 'lfcc_xyz' is not a method"),
+    (['--jobs', '0'], '--jobs must be >= 1, got 0'),
+    (['--epochs', '0'], '--epochs must be >= 1, got 0'),
+    (['--seeds', '1', '1'], '--seeds must be unique'),
+    (['--seeds', '0', '-1'], '--seeds must be >= 0, got [-1]'),
+    (['--dataset', 'cifar10'], '--dataset cifar10 needs --data-root'),
+    (['--data-root', '/tmp'], '--data-root is for --dataset cifar10'),
+    (['--dataset', 'cifar100', '--data-root', '/tmp', '--train-root',
+      '/tmp'], '--train-root/--test-root are for class folders'),
+    (['--train-root', '/no/such/dir'], '--train-root /no/such/dir is not'),
+])
+def test_bad_flags_are_one_line(tmp_path, capsys, extra, message):
+    """Refused before anything is built or written (in-process: fast)."""
+    from .test_cli_errors import _error_line, _tool
+    tool = _tool('tools/benchmark/kd_bench.py')
+    work = tmp_path / 'w'
+    line = _error_line(capsys, lambda: tool.main(
+        ['--work-dir', str(work)] + extra))
+    assert message in line, line
+    assert not work.exists()
+
+
+@pytest.mark.slow
+def test_training_set_smaller_than_a_batch(folders, tmp_path):
+    proc = kd_bench(folders + QUICK + [
+        '--work-dir', str(tmp_path / 'w'), '--pairs', PAIR, '--methods',
+        'scratch', '--cfg-options', 'train_dataloader.batch_size=64'],
+        expect_rc=2)
+    assert 'the training set has 18 images, fewer than the batch size 64' \
+        in proc.stderr
