@@ -14,7 +14,7 @@ import json
 import os
 import os.path as osp
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from lfcc_mm.utils.user_errors import UserError, read_json
 
@@ -116,6 +116,31 @@ def _row(path: str, index: int, row: Any) -> RunRecord:
     return RunRecord(**dict(defaults, **row))
 
 
+def read_results_file(path: str) -> Tuple[Dict[str, Any], List[RunRecord]]:
+    """The settings and rows of a results file, wherever it lies.
+
+    Args:
+        path (str): A ``results.json`` (or a copy of one).
+
+    Returns:
+        tuple: ``(settings, rows)``: the latest command's settings (the
+        file's ``settings`` object, ``{}`` when absent) and its rows, in
+        file order.
+
+    Raises:
+        FileNotFoundError: If ``path`` does not exist.
+        UserError: If the file is torn or not a results file.
+    """
+    data = read_json(path, 'results file')
+    if not isinstance(data, dict) or not isinstance(data.get('runs'), list):
+        raise UserError(f'{path} has no "runs" list: it is not a kd_bench '
+                        'results file; move it away or choose another '
+                        '--work-dir')
+    settings = data.get('settings')
+    return (settings if isinstance(settings, dict) else {},
+            [_row(path, i, row) for i, row in enumerate(data['runs'])])
+
+
 def load_results(work_dir: str) -> List[RunRecord]:
     """Rows already in ``WORK_DIR/results.json`` (empty when absent).
 
@@ -131,12 +156,7 @@ def load_results(work_dir: str) -> List[RunRecord]:
     path = osp.join(work_dir, RESULTS_FILE)
     if not osp.isfile(path):
         return []
-    data = read_json(path, 'results file')
-    if not isinstance(data, dict) or not isinstance(data.get('runs'), list):
-        raise UserError(f'{path} has no "runs" list: it is not a kd_bench '
-                        'results file; move it away or choose another '
-                        '--work-dir')
-    return [_row(path, i, row) for i, row in enumerate(data['runs'])]
+    return read_results_file(path)[1]
 
 
 def merge_rows(old: Sequence[RunRecord],

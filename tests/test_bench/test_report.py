@@ -3,23 +3,33 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 
 import pytest
 
 import lfcc_mm  # noqa: F401
 from lfcc_mm.bench.engine import RunRecord, load_results, save_results
-from lfcc_mm.bench.report import (markdown_table, plot_curves, plot_top1,
-                                  summarize)
+from lfcc_mm.bench.report import (legend_markdown, markdown_table,
+                                  method_legend, plot_curves, plot_top1,
+                                  report_markdown, summarize, weak_teachers,
+                                  write_report)
+
+from .bench_rows import grid_rows
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+BENCH_DIR = os.path.join(REPO, 'configs', 'benchmark', 'cifar10')
 
 
-def _rec(method, seed, top1, pair='cnn2vit', log_dir=''):
+def _rec(method, seed, top1, pair='cnn2vit', log_dir='', family='CNN'):
     teacher = 'resnet18-w32'
     return RunRecord(pair=None if method == 'teacher' else pair,
                      teacher=teacher,
                      student=None if method == 'teacher' else 'vit-t',
                      method=method, seed=seed, top1=top1, wall_s=10.0,
                      epochs=1, work_dir='w', log_dir=log_dir,
-                     checkpoint='c', command='cmd')
+                     checkpoint='c', command='cmd', teacher_family=family,
+                     student_family='' if method == 'teacher' else 'ViT')
 
 
 def test_summarize_mean_std_and_delta():
@@ -34,7 +44,55 @@ def test_summarize_mean_std_and_delta():
     assert table[0].startswith('| Teacher | Student | Method | Top-1 (%) | '
                                'Δ vs scratch |')
     assert '| 61.00 ± 1.41 | +9.00 | 2 |' in table[4]
-    assert 'resnet18-w32 (CNN)' in table[2] and 'vit-t (ViT)' in table[3]
+    assert table[2].startswith('| resnet18-w32 (CNN) | — (teacher itself) '
+                               '| teacher | 90.00 |')
+    assert table[3].startswith('| resnet18-w32 (CNN) | vit-t (ViT) | '
+                               'scratch |')
+    assert '| lfcc |' in table[4]  # method names as in configs and results
+
+
+def test_models_without_a_family_are_shown_by_name():
+    table = markdown_table(summarize([_rec('kd', 0, 50.0, family='')]))
+    assert '| resnet18-w32 | vit-t (ViT) | kd |' in table
+
+
+def test_teacher_check_flags_only_the_weak_teacher():
+    rows = summarize(grid_rows())
+    weak = weak_teachers(rows)
+    assert [(w.pair, w.teacher, w.teacher_top1, w.scratch_top1)
+            for w in weak] == [('res18-w32_vit-t', 'res18-w32', 44.0, 40.0)]
+    assert str(weak[0]) == ('⚠ res18-w32_vit-t: teacher res18-w32 44.00 < '
+                            'scratch 40.00 + 5')
+    # 44 >= 40 + 4: not weak with a smaller margin; no scratch: not checked
+    assert weak_teachers(rows, margin=4.0) == []
+    assert weak_teachers([r for r in rows if r.method != 'scratch']) == []
+    md = report_markdown(grid_rows(), current='g1')
+    flagged = [line for line in md.splitlines() if '⚠' in line]
+    assert len(flagged) == 1 and flagged[0].startswith(
+        '- ⚠ res18-w32_vit-t: teacher res18-w32 44.00 < scratch 40.00 + 5')
+    # the flag follows the table, as its own paragraph
+    assert md.index('| res18-w32 (CNN) | vit-t (ViT) | lfcc |') < md.index(
+        '\n\n- ⚠')
+
+
+def test_method_legend_reads_the_method_docstrings():
+    legend = method_legend(BENCH_DIR)
+    assert legend['lfcc'] == ('lfcc: cross-entropy + LFCC on the two taps '
+                              '(no logit KD).')
+    assert legend['lfcc_kd'].startswith('lfcc_kd: ``lfcc`` plus the logit KD')
+    assert legend['lfcc_s1'].startswith('lfcc_s1 (ablation): ')
+    assert method_legend(None) == {} and method_legend('/nonexistent') == {}
+    text = legend_markdown(dict(legend, odd='no name prefix'),
+                           ['scratch', 'lfcc', 'odd', 'unknown'])
+    assert text.splitlines() == [
+        'Methods:', '',
+        '- `scratch`: the student alone, cross-entropy only (no teacher, no '
+        'distiller).',
+        '- `lfcc`: cross-entropy + LFCC on the two taps (no logit KD).',
+        '- `odd`: no name prefix']
+    md = report_markdown(grid_rows(), current='g1', legend=legend)
+    assert md.endswith(legend_markdown(legend, ['scratch', 'kd', 'lfcc']))
+    assert 'Methods:' not in report_markdown(grid_rows(), current='g1')
 
 
 def test_results_json_roundtrip(tmp_path):
@@ -63,10 +121,29 @@ def test_plots_write_png(tmp_path):
         assert os.path.getsize(path) > 1000
 
 
-def test_report_never_mixes_settings_groups(tmp_path):
-    from dataclasses import replace
+def test_plots_scale_to_the_full_grid(tmp_path):
+    """15 methods x 4 pairs: one panel per pair, two panels per row."""
+    from PIL import Image
+    methods = ['scratch', 'kd', 'dkd', 'fitnet', 'crd', 'ofa', 'lfcc',
+               'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
+               'lfcc_tau05', 'lfcc_d32', 'lfcc_last']
+    pairs = [('vit-s', 'res18-w16'), ('res18-w32', 'vit-t'),
+             ('res18-w32', 'mixer-t'), ('vit-s', 'mixer-t')]
+    families = {'vit-s': 'ViT', 'res18-w16': 'CNN', 'res18-w32': 'CNN',
+                'vit-t': 'ViT', 'mixer-t': 'MLP-Mixer'}
+    recs = [replace(_rec(m, s, 50.0 + i + s), pair=f'{t}_{st}', teacher=t,
+                    student=st, teacher_family=families[t],
+                    student_family=families[st])
+            for t, st in pairs for i, m in enumerate(methods)
+            for s in range(2)]
+    path = plot_top1(summarize(recs), str(tmp_path / 'top1.png'))
+    width, height = Image.open(path).size
+    assert width > 1.5 * 120 * 0.42 * 15 and height > 2 * 120 * 3.5
+    assert os.path.getsize(
+        plot_curves(recs, str(tmp_path / 'curves.png'))) > 1000
 
-    from lfcc_mm.bench.report import report_markdown, write_report
+
+def test_report_never_mixes_settings_groups(tmp_path):
     old = [replace(_rec('scratch', s, 50.0 + s), settings_id='a',
                    settings=dict(schedule=dict(lr=0.002))) for s in (0, 1)]
     new = [replace(_rec('scratch', 0, 70.0), settings_id='b',
@@ -83,3 +160,13 @@ def test_report_never_mixes_settings_groups(tmp_path):
     report = write_report(legacy + old + new, str(tmp_path), current='b')
     assert report['markdown'].count('\n') == 3  # header, rule, one row
     assert open(report['table']).read() == md
+
+
+def test_write_report_returns_the_weak_teachers_and_writes_the_legend(
+        tmp_path):
+    report = write_report(grid_rows(), str(tmp_path), current='g1',
+                          bench_dir=BENCH_DIR)
+    assert [w.pair for w in report['weak_teachers']] == ['res18-w32_vit-t']
+    md = open(report['table'], encoding='utf-8').read()
+    assert '- `kd`: Hinton KD' in md and '⚠ res18-w32_vit-t' in md
+    assert '⚠' not in report['markdown']  # the table alone

@@ -168,6 +168,8 @@ EXERCISED_BY = {
     'tools/benchmark/kd_bench.py': 'tests/test_bench/test_tools_e2e.py',
     'tools/benchmark/split_folder.py': 'tests/test_bench/test_split_folder.py',
     'tools/benchmark/overhead.py': 'tests/test_bench/test_overhead.py',
+    'tools/benchmark/update_model_zoo.py':
+    'tests/test_bench/test_model_zoo.py',
     'tools/analysis/feature_spectrum.py':
     'tests/test_analysis/test_feature_spectrum_tool.py',
 }
