@@ -187,6 +187,7 @@ class Benchmark:
         self.rows: Dict[tuple, RunRecord] = {}
         self.reused = 0
         self._train_sizes: Dict[str, int] = {}
+        self._families: Dict[str, str] = {}
 
     # ------------------------------------------------------------ planning
     def _grid(self) -> Dict[Tuple[str, str, Optional[str]], BenchConfig]:
@@ -276,7 +277,7 @@ class Benchmark:
             epochs=cfg.train_cfg.max_epochs, work_dir=work_dir,
             command=self.opts.command, fingerprint=fingerprint,
             teacher_sha256=teacher_sha256, config=repo_relative(found.path),
-            teacher_family=family_of(model.get('teacher', model)),
+            teacher_family=self._teacher_family(found.teacher),
             student_family='' if found.student is None
             else family_of(student_model), trained=mode == 'train')
         return Job(label, mode, spec, row), cfg
@@ -300,6 +301,15 @@ class Benchmark:
                 'dropped incomplete last one; use more images per class '
                 '(--train-per-class / --teacher-train-per-class) or more '
                 'classes')
+
+    def _teacher_family(self, teacher: str) -> str:
+        """The family of ``teacher``, read from its teacher config."""
+        from mmengine.config import Config
+        if teacher not in self._families:
+            found = self.grid[('teacher', teacher, None)]
+            self._families[teacher] = family_of(
+                Config.fromfile(found.path).model)
+        return self._families[teacher]
 
     # ------------------------------------------------------------ teachers
     def _shipped_teacher(self, teacher: str) -> Optional[str]:

@@ -106,6 +106,31 @@ def test_exports_atomically(monkeypatch, capsys, distillation_ckpt, tmp_path):
     assert os.listdir(dst.parent) == ['student.pth']  # no temp file left
 
 
+def test_plain_keeps_every_weight_and_drops_the_training_state(
+        monkeypatch, capsys, tmp_path):
+    """``--plain``: how the benchmark's shipped teacher weights are made."""
+    src = tmp_path / 'epoch_6.pth'
+    weights = {'backbone.w': torch.arange(3.), 'head.fc.bias': torch.ones(2)}
+    torch.save(dict(meta=dict(epoch=6, seed=0), state_dict=weights,
+                    optimizer=dict(state={}), message_hub={}), src)
+    dst = tmp_path / 'teacher.pth'
+    code, out, _ = _run(monkeypatch, capsys, src, dst, '--plain')
+    assert code == 0 and 'saved 2 student tensors' in out
+    exported = torch.load(dst)
+    assert set(exported) == {'state_dict', 'meta'}
+    assert list(exported['state_dict']) == list(weights)
+    assert torch.equal(exported['state_dict']['backbone.w'], torch.arange(3.))
+    assert exported['meta']['epoch'] == 6
+
+
+def test_plain_refuses_a_distillation_checkpoint(monkeypatch, capsys,
+                                                 distillation_ckpt, tmp_path):
+    line = _one_error_line(*_run(monkeypatch, capsys, distillation_ckpt,
+                                 tmp_path / 'x.pth', '--plain')[::2])
+    assert 'is a distillation checkpoint; leave out --plain' in line
+    assert not (tmp_path / 'x.pth').exists()
+
+
 @pytest.mark.parametrize('how', ['same', 'other_spelling', 'symlink'])
 def test_refuses_to_overwrite_its_source(monkeypatch, capsys,
                                          distillation_ckpt, how):

@@ -226,8 +226,12 @@ def run(opts: BenchOptions) -> None:
     bench = Benchmark(opts, numerics)
     bench.run()
     report = write_report(load_results(opts.work_dir), opts.work_dir,
-                          current=bench.settings_id)
+                          current=bench.settings_id,
+                          bench_dir=opts.bench_dir)
     print('\n' + report['markdown'])
+    for weak in report['weak_teachers']:
+        print(f'{weak} (a teacher should beat its students from scratch '
+              'by 5 points; see --teacher-epochs)')
     print(f'Total wall time {time.perf_counter() - start:.0f} s '
           f'({bench.reused} rows reused). Outputs: {report["table"]}, '
           f'{report["top1_plot"]}, {report["curves_plot"]}, '

@@ -227,6 +227,8 @@ def teacher_config(teacher: str) -> str:
 All training images and the longer schedule (``_base_/teacher_run.py``),
 so that the teacher ends clearly above the students it teaches.
 ``tools/train.py`` writes its last checkpoint to
+``{trained_ckpt(teacher)}``; its weights
+(``tools/model_converters/extract_student.py --plain``) ship as
 ``{teacher_ckpt(teacher)}``,
 the default ``teacher_ckpt`` of the pair configs it teaches.
 
@@ -243,7 +245,7 @@ default_hooks = dict(checkpoint=dict(interval=2))
 '''
 
 
-def teacher_ckpt(teacher: str) -> str:
+def trained_ckpt(teacher: str) -> str:
     """Where ``tools/train.py`` puts the teacher config's last checkpoint.
 
     ``work_dirs/{config name}/epoch_{E}.pth`` with ``E`` the epochs of
@@ -252,6 +254,16 @@ def teacher_ckpt(teacher: str) -> str:
     run = load_base('teacher_run.py')
     stem = osp.splitext(osp.basename(teacher_config_name(teacher)))[0]
     return f'work_dirs/{stem}/epoch_{run.train_cfg.max_epochs}.pth'
+
+
+def teacher_ckpt(teacher: str) -> str:
+    """The teacher weights shipped with the repository (weights only).
+
+    ``checkpoints/benchmark/{dataset}/{config name}.pth``: the last
+    checkpoint of the teacher config, without its training state.
+    """
+    stem = osp.splitext(osp.basename(teacher_config_name(teacher)))[0]
+    return f'checkpoints/benchmark/{DATASET}/{stem}.pth'
 
 
 def method_summary(method: str) -> str:
@@ -286,9 +298,9 @@ def pair_config(method: str, teacher: str, student: str) -> str:
     else:
         ckpt = teacher_ckpt(teacher)
         doc += [
-            f'Teacher weights: ``{ckpt}``, written by',
-            f'``{teacher_config_name(teacher)}``; another file with',
-            '``--cfg-options model.teacher_ckpt=PATH``.'
+            f'Teacher weights: ``{ckpt}``',
+            f'(shipped; trained by ``{teacher_config_name(teacher)}``);',
+            'another file with ``--cfg-options model.teacher_ckpt=PATH``.'
         ]
         taps = dict(s=load_model(student)[1], t=load_model(teacher)[1])
         model = dict(

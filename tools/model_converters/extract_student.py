@@ -9,6 +9,10 @@ student config's model, e.g. the plain mmpretrain ``ImageClassifier``:
     python tools/model_converters/extract_student.py \
         work_dirs/lfcc_x/iter_1000.pth student.pth
 
+With ``--plain``, the checkpoint of a plain model (e.g. a teacher trained
+by ``tools/train.py``) keeps all its weights and loses only the training
+state: that is how the benchmark's shipped teacher weights were made.
+
 The source is read with torch's weights-only loader and never overwritten;
 the destination is written to a temporary file and renamed into place, so
 an interrupted export leaves no torn file.
@@ -17,7 +21,9 @@ import argparse
 import os.path as osp
 
 import lfcc_mm  # noqa: F401 - allow-lists mmengine types for torch.load
-from lfcc_mm.checkpoint import (dropped_key_groups, load_checkpoint_file,
+from lfcc_mm.checkpoint import (dropped_key_groups,
+                                is_distillation_state_dict,
+                                load_checkpoint_file,
                                 save_atomic, state_dict_of,
                                 student_state_dict)
 from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
@@ -32,6 +38,10 @@ def parse_args() -> argparse.Namespace:
         description='Keep only the student of a distillation checkpoint')
     parser.add_argument('src', help='distillation checkpoint (in)')
     parser.add_argument('dst', help='student checkpoint (out, a file path)')
+    parser.add_argument(
+        '--plain', action='store_true',
+        help='src is a plain model (no teacher, no distiller): keep all its '
+        'weights, drop only the training state')
     return parser.parse_args()
 
 
@@ -64,13 +74,17 @@ def main() -> None:
         check_paths(args.src, args.dst)
         ckpt = load_checkpoint_file(args.src)
         state = state_dict_of(ckpt, f'checkpoint {args.src!r}')
-        student = student_state_dict(state)
+        if args.plain and is_distillation_state_dict(state):
+            raise UserError(f'--plain: {args.src!r} is a distillation '
+                            'checkpoint; leave out --plain to extract its '
+                            'student')
+        student = dict(state) if args.plain else student_state_dict(state)
         meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
         meta = {k: v for k, v in meta.items() if k in KEPT_META}
         meta['extracted_from'] = osp.abspath(args.src)
         save_atomic({'state_dict': student, 'meta': meta}, args.dst)
-    dropped = ', '.join(f'{n} {g}.*' for g, n in
-                        sorted(dropped_key_groups(state).items()))
+    dropped = '' if args.plain else ', '.join(
+        f'{n} {g}.*' for g, n in sorted(dropped_key_groups(state).items()))
     print(f'saved {len(student)} student tensors to {args.dst} '
           f'(dropped {dropped or "nothing"}; optimizer and message hub '
           'are not copied)')
