@@ -81,6 +81,10 @@ def test_rows_are_configs_and_resume(folders, tmp_path):
                            osp.basename(runs[2]['config']))).read()
     assert 'num_classes=3' in dumped and 'num_classes=10' not in dumped
     assert job['load']['seed'] == 0
+    # the progress bar's source: every iteration of the run was recorded
+    progress = json.load(open(osp.join(runs[2]['work_dir'],
+                                       'progress.json')))
+    assert progress['done'] == progress['total'] == 2  # 18 images / 8
     # mmengine's log is in the run's work dir, not on the console
     assert osp.getsize(osp.join(runs[2]['work_dir'], 'console.log')) > 0
     assert 'Epoch(train)' not in proc.stdout + proc.stderr
