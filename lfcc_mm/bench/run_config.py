@@ -31,6 +31,9 @@ DATASET_BASES = {
 }
 #: Datasets whose images are one pickle under a single ``data_root``.
 _PICKLE_TYPES = ('CIFAR10', 'CIFAR100')
+#: Datasets whose training subset is a list of ``indices`` (no
+#: ``max_per_class``): the CIFAR pickles and the in-memory digits.
+_INDEXED_TYPES = _PICKLE_TYPES + ('DigitsDataset', )
 _KEEP = object()  # "leave the config's value" (None is meaningful)
 
 
@@ -245,9 +248,9 @@ def build_dataset(dataset: ConfigDict) -> Any:
 def set_train_per_class(cfg: Config, per_class: Optional[int]) -> None:
     """Keep the first ``per_class`` training images of each class.
 
-    Folder datasets take it as ``max_per_class``; CIFAR datasets as the
-    explicit ``indices`` of the first ``per_class`` images of each class
-    (read from the dataset's labels). ``None`` keeps every image.
+    Folder datasets take it as ``max_per_class``; CIFAR and digits datasets
+    as the explicit ``indices`` of the first ``per_class`` images of each
+    class (read from the dataset's labels). ``None`` keeps every image.
 
     Args:
         cfg (Config): A benchmark config, modified in place.
@@ -258,7 +261,7 @@ def set_train_per_class(cfg: Config, per_class: Optional[int]) -> None:
         raise UserError(f'train_per_class must be a positive int or None, '
                         f'got {per_class!r}')
     dataset = _innermost(cfg.train_dataloader.dataset)
-    if dataset.type.split('.')[-1] in _PICKLE_TYPES:
+    if dataset.type.split('.')[-1] in _INDEXED_TYPES:
         dataset.pop('max_per_class', None)
         dataset.pop('indices', None)
         if per_class is not None:

@@ -1,0 +1,19 @@
+"""kd: resnet18-w16 (CNN) -> vit-t (ViT), digits.
+
+Hinton KD, cross-entropy + KL(teacher || student) on the logits.
+
+Teacher weights: ``work_dirs/resnet18-w16_digits/epoch_6.pth``, written by
+``teachers/resnet18-w16_digits.py``; another file with
+``--cfg-options model.teacher_ckpt=PATH``.
+"""
+_base_ = [
+    './_base_/student_run.py',
+    './_base_/models/vit-t.py',
+    './_base_/models/resnet18-w16.py',
+    './_base_/methods/kd.py',
+]
+
+model = dict(
+    architecture=_base_.vit_t,
+    teacher=_base_.resnet18_w16,
+    teacher_ckpt='work_dirs/resnet18-w16_digits/epoch_6.pth')
