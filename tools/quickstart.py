@@ -1,14 +1,18 @@
 """Quickstart: distil a CNN teacher into a ViT student on scikit-learn's digits.
 
-Trains, with mmengine's Runner and the registered lfcc_mm components, a
-ResNet-18 (width 16) teacher, then a tiny ViT student three ways with the same
-pipeline, budget and seed: from scratch, with vanilla KD (logits) and with
-LFCC (+ logits). Prints the held-out top-1 and wall time of each and writes
-``WORK_DIR/results.json``, ``results.md``, ``top1.png``, ``curves.png``,
-checkpoints and logs. The digits ship with scikit-learn: nothing is
-downloaded. The CPU kernels are capped at AVX2 on one thread (see
-:mod:`lfcc_mm.bench.numerics`), so the same seed gives the same numbers on
-x86 machines with different instruction sets.
+Runs the digits grid ``configs/benchmark/digits/`` with the benchmark driver
+(:mod:`lfcc_mm.bench.driver`): a ResNet-18 (width 16) teacher
+(``teachers/resnet18-w16_digits.py``), then a tiny ViT student three ways,
+with the same data, schedule and seed: from scratch, with vanilla KD
+(logits) and with LFCC + the same logit KD (``scratch_``, ``kd_`` and
+``lfcc_kd_resnet18-w16_vit-t_digits.py``). Each run is a process of its own
+with mmengine's logs in its work dir. Prints the held-out top-1 and wall
+time of each and writes ``WORK_DIR/results.json`` (a row per run, with the
+config it ran), ``results.md``, ``top1.png``, ``curves.png``, checkpoints
+and logs. The digits ship with scikit-learn: nothing is downloaded. The CPU
+kernels are capped at AVX2 on one thread (see :mod:`lfcc_mm.bench.numerics`),
+so the same seed gives the same numbers on x86 machines with different
+instruction sets.
 
 Example:
     python tools/quickstart.py --work-dir work_dirs/quickstart
@@ -16,25 +20,32 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os.path as osp
 import shlex
 import sys
 import time
+from typing import List, Optional
 
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
-from lfcc_mm.bench import (Experiment, MethodHParams, QUICKSTART_PAIR,
-                           Schedule, digits_data, load_results,
-                           run_benchmark, settings_id_of, write_report)
+from lfcc_mm.bench.driver import REPO_ROOT, Benchmark, BenchOptions, \
+    DataChoice
 from lfcc_mm.bench.numerics import CPU_ISAS, pin_cpu_numerics
+from lfcc_mm.bench.report import write_report
+from lfcc_mm.bench.results import load_results
 from lfcc_mm.utils import UserError, exit_on_user_error
 
-#: Full quickstart budget (epochs over the 1,437 training digits).
-TEACHER_EPOCHS = 6
-STUDENT_EPOCHS = 12
-#: ``--quick``: a smoke test of the whole path (not a meaningful result).
-QUICK = dict(teacher_epochs=1, student_epochs=1, train_subset=128)
+#: The digits grid and what the quickstart runs of it.
+BENCH_DIR = osp.join(REPO_ROOT, 'configs', 'benchmark', 'digits')
+PAIR = ('resnet18-w16', 'vit-t')
+METHODS = ['scratch', 'kd', 'lfcc_kd']
+#: ``--quick``: a smoke test of the whole path (not a meaningful result):
+#: 1 epoch over the first 13 training digits of each class (130 images,
+#: two batches of 64), for the teacher and the students.
+QUICK = dict(epochs=1, teacher_epochs=1, train_per_class=13,
+             teacher_train_per_class=13)
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/quickstart',
@@ -51,47 +62,78 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'with AVX2; native is faster on AVX-512 machines but '
                         'its numbers differ between machines)')
     parser.add_argument('--quick', action='store_true',
-                        help='1 epoch on 128 images: checks the pipeline '
-                        'in under a minute; accuracies are meaningless')
+                        help='1 epoch on 13 images per class: checks the '
+                        'pipeline in about a minute; accuracies are '
+                        'meaningless')
+    parser.add_argument('--verbose', action='store_true',
+                        help="mmengine's logs (loss, ETA) on the console too "
+                        "(they are always in each run's work dir)")
     return parser.parse_args(argv)
 
 
-def main(argv=None) -> None:
+def check_args(args: argparse.Namespace) -> None:
+    """Reject values that would fail late.
+
+    Raises:
+        UserError: Naming the flag and the value.
+    """
+    if args.seed < 0:
+        raise UserError(f'--seed must be >= 0, got {args.seed}')
+    if args.threads < 1:
+        raise UserError(f'--threads must be >= 1, got {args.threads}')
+    if osp.exists(args.work_dir) and not osp.isdir(args.work_dir):
+        raise UserError(f'--work-dir {args.work_dir} is a file, not a folder')
+
+
+def options(args: argparse.Namespace,
+            argv: Optional[List[str]] = None) -> BenchOptions:
+    """The driver's options for checked ``args``.
+
+    Args:
+        args (argparse.Namespace): From :func:`parse_args`.
+        argv (list[str], optional): The command line, recorded with every
+            row. Defaults to ``sys.argv[1:]``.
+
+    Returns:
+        BenchOptions: Teacher trained here (cached in the work dir), the
+        configs' own data and schedules unless ``--quick``.
+    """
+    quick = QUICK if args.quick else {}
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return BenchOptions(
+        bench_dir=BENCH_DIR, work_dir=args.work_dir, data=DataChoice(),
+        pairs=[PAIR], methods=list(METHODS), seeds=[args.seed],
+        teachers='train', threads=args.threads, cpu_isa=args.cpu_isa,
+        verbose=args.verbose,
+        command=shlex.join(['python', 'tools/quickstart.py'] + argv),
+        **quick)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
     """Train the teacher and the three students, print the table."""
     args = parse_args(argv)
     with exit_on_user_error():
-        if args.seed < 0:
-            raise UserError(f'--seed must be >= 0, got {args.seed}')
-        if args.threads < 1:
-            raise UserError(f'--threads must be >= 1, got {args.threads}')
-        run(args)
+        check_args(args)
+        run(options(args, argv))
 
 
-def run(args: argparse.Namespace) -> None:
-    """The quickstart of checked ``args``."""
-    numerics = pin_cpu_numerics(args.threads, args.cpu_isa)
-    quick = QUICK if args.quick else dict(
-        teacher_epochs=TEACHER_EPOCHS, student_epochs=STUDENT_EPOCHS,
-        train_subset=None)
-    exp = Experiment(
-        data=digits_data(train_subset=quick['train_subset']),
-        schedule=Schedule(epochs=quick['student_epochs'], log_interval=5),
-        teacher_schedule=Schedule(epochs=quick['teacher_epochs'],
-                                  log_interval=5),
-        work_dir=args.work_dir, hparams=MethodHParams(),
-        command=shlex.join(['python'] + sys.argv), numerics=numerics)
+def run(opts: BenchOptions) -> None:
+    """Run the quickstart of ``opts``; print the table."""
+    numerics = pin_cpu_numerics(opts.threads, opts.cpu_isa)
     start = time.perf_counter()
-    run_benchmark(exp, [QUICKSTART_PAIR], ['scratch', 'kd', 'lfcc'],
-                  [args.seed])
-    report = write_report(load_results(args.work_dir), args.work_dir,
-                          current=settings_id_of(exp))
+    bench = Benchmark(opts, numerics)
+    bench.run()
+    report = write_report(load_results(opts.work_dir), opts.work_dir,
+                          current=bench.settings_id)
     total = time.perf_counter() - start
+    teacher, student = PAIR
     print('\nQuickstart on scikit-learn digits (held-out split of 360 '
-          f'images), {QUICKSTART_PAIR.teacher} teacher -> '
-          f'{QUICKSTART_PAIR.student} student:\n')
+          f'images), {teacher} teacher -> {student} student, from scratch, '
+          'with KD and with LFCC + KD:\n')
     print(report['markdown'])
-    print(f'Total wall time {total:.0f} s. Outputs in {args.work_dir}: '
-          'results.json, results.md, top1.png, curves.png, teachers/, runs/.')
+    print(f'Total wall time {total:.0f} s ({bench.reused} rows reused). '
+          f'Outputs in {opts.work_dir}: results.json, results.md, top1.png, '
+          'curves.png, teachers/, runs/.')
 
 
 if __name__ == '__main__':
