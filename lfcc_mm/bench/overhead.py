@@ -1,16 +1,26 @@
 """Step time and peak memory of an LFCC training step vs. its floor.
 
-The *floor* is the cheapest possible distillation step on the same batch:
-one student training step (forward, cross-entropy, backward, AdamW step)
-plus one teacher forward under ``torch.no_grad()``. The *LFCC* step is the
-full :class:`~lfcc_mm.models.algorithms.LFCC` training step (the same work
-plus recorders, connectors, LFCC and KD losses, and their backward). The
-ratio LFCC / floor is the price of the method itself.
+Both modes build their networks from one LFCC distillation config (a
+``configs/benchmark/<dataset>/lfcc*_{teacher}_{student}_*.py`` of a
+benchmark pair, or any config such as
+``configs/lfcc/lfcc-kd_deit-s_res18_8xb32_in1k.py``):
+
+- the *floor* is the cheapest possible distillation step on the same batch:
+  one training step of the config's student (``model.architecture``:
+  forward, its own loss, backward, AdamW step) plus one forward of its
+  teacher (``model.teacher``) under ``torch.no_grad()``;
+- the *LFCC* step is the config's whole ``model`` training step (the same
+  work plus recorders, connectors, the LFCC losses and any other distill
+  loss of the config, e.g. logit KD, and their backward).
+
+The ratio LFCC / floor is the price of the method itself. Weights are random
+(``teacher_ckpt`` is not loaded: a random teacher costs the same), inputs
+are random and labels cycle through the first classes.
 
 What is measured, per mode, in a **fresh subprocess** (so one measurement's
 allocations cannot hide another's peak):
 
-- step time: median wall time of ``--steps`` steps after ``--warmup`` steps;
+- step time: median wall time of ``steps`` steps after ``warmup`` steps;
 - peak memory: on CUDA ``torch.cuda.max_memory_allocated``; on CPU the
   growth of the process's peak resident set size from just before the
   models are built to the end of the last step, i.e. weights, optimizer
@@ -23,32 +33,43 @@ from __future__ import annotations
 
 import argparse
 import json
+import os.path as osp
 import resource
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Any, List, Sequence
 
-from .zoo import ModelSpec, PairSpec, Tap
+from lfcc_mm.utils.user_errors import UserError
+
+from .run_config import find_bench_configs
 
 MODES = ('floor', 'lfcc')
+#: Repository root (default configs are relative to it).
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: The benchmark whose ``{teacher}_{student}`` pairs ``--pairs`` names.
+BENCH_DIR = osp.join(REPO_ROOT, 'configs', 'benchmark', 'cifar10')
+#: The method of a pair that is measured (LFCC + logit KD, as the
+#: ImageNet-1K default).
+PAIR_METHOD = 'lfcc_kd'
+#: The default case: DeiT-S (ViT-S/16) teacher -> ResNet-18 student at 224.
+DEFAULT_CONFIG = osp.join(REPO_ROOT, 'configs', 'lfcc',
+                          'lfcc-kd_deit-s_res18_8xb32_in1k.py')
 
-#: ImageNet-size models of the default overhead pair (224x224 inputs).
-RESNET18_224 = ModelSpec(
-    name='resnet18', family='CNN',
-    backbone=dict(type='ResNet', depth=18), neck=dict(
-        type='GlobalAveragePooling'), feat_channels=512,
-    taps={'s3': Tap('backbone.layer3', 256, 'nchw'),
-          's4': Tap('backbone.layer4', 512, 'nchw')})
-DEIT_S_224 = ModelSpec(
-    name='deit-s', family='ViT',
-    backbone=dict(type='VisionTransformer', arch='deit-small', img_size=224,
-                  patch_size=16),
-    neck=None, feat_channels=384,
-    taps={'s3': Tap('backbone.layers.8', 384, 'nlc', num_extra_tokens=1),
-          's4': Tap('backbone.layers.11', 384, 'nlc', num_extra_tokens=1)})
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the overhead table.
+
+    Args:
+        label (str): First column, e.g. ``'res18-w32 → vit-t'``.
+        config (str): The LFCC distillation config measured.
+    """
+
+    label: str
+    config: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,70 @@ class Measurement:
     step_s: float
     peak_mb: float
     memory: str
+
+
+def pair_case(pair: str, bench_dir: str = BENCH_DIR,
+              method: str = PAIR_METHOD) -> Case:
+    """The case of a benchmark pair ``{teacher}_{student}``.
+
+    Args:
+        pair (str): E.g. ``'res18-w32_vit-t'``.
+        bench_dir (str): The benchmark grid. Defaults to
+            ``configs/benchmark/cifar10``.
+        method (str): Which method's config of the pair. Defaults to
+            ``'lfcc_kd'``.
+
+    Returns:
+        Case: Labelled ``teacher → student``.
+
+    Raises:
+        UserError: If the grid has no such pair or no such method for it.
+    """
+    grid = [c for c in find_bench_configs(bench_dir) if c.student]
+    pairs = sorted({f'{c.teacher}_{c.student}' for c in grid})
+    if pair not in pairs:
+        raise UserError(f'--pairs: {pair!r} is not a pair of {bench_dir}; '
+                        f'pairs there: {pairs}')
+    for c in grid:
+        if f'{c.teacher}_{c.student}' == pair and c.method == method:
+            return Case(f'{c.teacher} → {c.student}', c.path)
+    methods = sorted({c.method for c in grid
+                      if f'{c.teacher}_{c.student}' == pair})
+    raise UserError(f'--method: pair {pair} of {bench_dir} has no '
+                    f'{method!r} config; methods there: {methods}')
+
+
+def config_case(config: str) -> Case:
+    """The case of any LFCC distillation config, labelled by its name."""
+    return Case(osp.splitext(osp.basename(config))[0], config)
+
+
+def load_lfcc_config(config: str) -> Any:
+    """Load ``config`` and check that it distils with LFCC.
+
+    Args:
+        config (str): Config file.
+
+    Returns:
+        mmengine.Config: The config.
+
+    Raises:
+        UserError: If the file is missing, has no teacher or no LFCCLoss.
+    """
+    from mmengine.config import Config
+    if not osp.isfile(config):
+        raise UserError(f'config {config!r} does not exist')
+    cfg = Config.fromfile(config)
+    model = cfg.model
+    if 'teacher' not in model or 'architecture' not in model:
+        raise UserError(f'{config}: model has no teacher and architecture; '
+                        'the overhead needs a distillation config')
+    losses = model.get('distiller', {}).get('distill_losses', {})
+    kinds = sorted({str(loss.get('type', '')) for loss in losses.values()})
+    if not any(k.split('.')[-1] == 'LFCCLoss' for k in kinds):
+        raise UserError(f'{config}: no LFCCLoss in '
+                        f'model.distiller.distill_losses (found {kinds})')
+    return cfg
 
 
 def _rss_mb() -> float:
@@ -101,48 +186,44 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(mode: str, pair: PairSpec, batch_size: int, img_size: int,
-            steps: int = 5, warmup: int = 2, num_classes: int = 1000,
-            models: Optional[Dict[str, ModelSpec]] = None) -> Measurement:
+def measure(mode: str, config: str, batch_size: int, img_size: int,
+            steps: int = 5, warmup: int = 2) -> Measurement:
     """Measure one mode in this process (call it in a fresh process).
 
     Args:
         mode (str): ``'floor'`` or ``'lfcc'``.
-        pair (PairSpec): Teacher and student.
+        config (str): An LFCC distillation config (see the module
+            docstring).
         batch_size (int): Batch size.
         img_size (int): Square input side.
         steps (int): Timed steps. Defaults to 5.
         warmup (int): Untimed steps first. Defaults to 2.
-        num_classes (int): Classes of the heads. Defaults to 1000.
-        models (dict, optional): Extra model specs by name (the 224 models).
 
     Returns:
         Measurement: Median step time and peak memory growth.
     """
+    if mode not in MODES:
+        raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
     import torch
+    from mmengine.registry import init_default_scope
     from mmpretrain.structures import DataSample
     from mmrazor.registry import MODELS as RAZOR_MODELS
 
-    from . import zoo
-    from .methods import MethodHParams, build_method_model
-    if mode not in MODES:
-        raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
-    zoo.MODEL_SPECS.update(models or {})
+    cfg = load_lfcc_config(config)
+    init_default_scope(cfg.get('default_scope', 'mmrazor'))
     cuda = torch.cuda.is_available()
     device = 'cuda' if cuda else 'cpu'
     x = torch.randn(batch_size, 3, img_size, img_size, device=device)
-    samples = [DataSample().set_gt_label(i % num_classes)
-               for i in range(batch_size)]
+    samples = [DataSample().set_gt_label(i % 10) for i in range(batch_size)]
+    model_cfg = cfg.model.to_dict()
     reset = _reset_peak_rss()
     base_mb = _rss_mb()
     if cuda:
         torch.cuda.reset_peak_memory_stats()
     if mode == 'floor':
-        student = RAZOR_MODELS.build(
-            pair.student_spec.classifier(num_classes)).to(device)
-        teacher = RAZOR_MODELS.build(
-            pair.teacher_spec.classifier(num_classes)).to(device).eval()
-        params = student.parameters()
+        student = RAZOR_MODELS.build(model_cfg['architecture']).to(device)
+        teacher = RAZOR_MODELS.build(model_cfg['teacher']).to(device).eval()
+        params = list(student.parameters())
 
         def step() -> None:
             with torch.no_grad():
@@ -152,10 +233,10 @@ def measure(mode: str, pair: PairSpec, batch_size: int, img_size: int,
             optim.step()
             optim.zero_grad()
     else:
-        model_cfg = build_method_model('lfcc', pair, num_classes,
-                                       teacher_ckpt='<random weights>',
-                                       hparams=MethodHParams())
         model_cfg['teacher_ckpt'] = None  # a random teacher costs the same
+        if 'data_preprocessor' in cfg:  # as the Runner builds it
+            model_cfg.setdefault('data_preprocessor',
+                                 cfg.data_preprocessor.to_dict())
         model = RAZOR_MODELS.build(model_cfg).to(device).train()
         params = [p for n, p in model.named_parameters()
                   if not n.startswith('teacher.')]
@@ -186,15 +267,14 @@ def measure(mode: str, pair: PairSpec, batch_size: int, img_size: int,
     return Measurement(mode, statistics.median(times), peak, memory)
 
 
-def measure_in_subprocess(mode: str, pair_name: str, batch_size: int,
+def measure_in_subprocess(mode: str, config: str, batch_size: int,
                           img_size: int, steps: int, warmup: int,
                           threads: int = 0) -> Measurement:
     """Run :func:`measure` in a fresh ``python -m lfcc_mm.bench.overhead``.
 
     Args:
         mode (str): ``'floor'`` or ``'lfcc'``.
-        pair_name (str): Key of :data:`~lfcc_mm.bench.zoo.PAIRS` or of
-            :data:`OVERHEAD_PAIRS`.
+        config (str): An LFCC distillation config.
         batch_size (int): Batch size.
         img_size (int): Input side.
         steps (int): Timed steps.
@@ -204,48 +284,28 @@ def measure_in_subprocess(mode: str, pair_name: str, batch_size: int,
 
     Returns:
         Measurement: The child's result.
+
+    Raises:
+        RuntimeError: If the child fails (with the end of its output).
     """
     cmd = [sys.executable, '-m', 'lfcc_mm.bench.overhead', '--child', mode,
-           '--pair', pair_name, '--batch-size', str(batch_size),
+           '--config', config, '--batch-size', str(batch_size),
            '--img-size', str(img_size), '--steps', str(steps),
            '--warmup', str(warmup), '--threads', str(threads)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f'measuring {mode} of {config} failed (exit '
+                           f'{out.returncode}): {out.stderr[-2000:]}')
     return Measurement(**json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-#: The default overhead pair: ViT-S (DeiT-S) teacher -> ResNet-18 student.
-OVERHEAD_PAIRS: Dict[str, PairSpec] = {}
-
-
-def _pair(name: str) -> PairSpec:
-    """A pair of :data:`OVERHEAD_PAIRS` or of the benchmark's PAIRS."""
-    from . import zoo
-    if name in OVERHEAD_PAIRS:
-        return OVERHEAD_PAIRS[name]
-    if name in zoo.PAIRS:
-        return zoo.PAIRS[name]
-    raise KeyError(f'unknown pair {name!r}; known: '
-                   f'{sorted(OVERHEAD_PAIRS) + sorted(zoo.PAIRS)}')
-
-
-def _register_224_models() -> None:
-    """Add the 224x224 models to the zoo and define the default pair."""
-    from . import zoo
-    zoo.MODEL_SPECS.setdefault(RESNET18_224.name, RESNET18_224)
-    zoo.MODEL_SPECS.setdefault(DEIT_S_224.name, DEIT_S_224)
-    OVERHEAD_PAIRS.setdefault('deit-s2resnet18', PairSpec(
-        'deit-s2resnet18', teacher='deit-s', student='resnet18'))
-
-
-_register_224_models()
-
-
-def overhead_table(pairs: Sequence[PairSpec], batch_size: int, img_size: int,
+def overhead_table(cases: Sequence[Case], batch_size: int, img_size: int,
                    steps: int = 5, warmup: int = 2, threads: int = 0) -> str:
-    """Measure every pair in both modes and format a Markdown table.
+    """Measure every case in both modes and format a Markdown table.
 
     Args:
-        pairs (Sequence[PairSpec]): Pairs (names must resolve in a child).
+        cases (Sequence[Case]): Rows, from :func:`pair_case` or
+            :func:`config_case`.
         batch_size (int): Batch size.
         img_size (int): Input side.
         steps (int): Timed steps. Defaults to 5.
@@ -260,12 +320,12 @@ def overhead_table(pairs: Sequence[PairSpec], batch_size: int, img_size: int,
              '| Teacher → Student | Floor step (s) | LFCC step (s) | Time '
              'ratio | Floor peak (MiB) | LFCC peak (MiB) | Memory ratio |',
              '|---|---|---|---|---|---|---|']
-    for pair in pairs:
-        floor, lfcc = (measure_in_subprocess(mode, pair.name, batch_size,
+    for case in cases:
+        floor, lfcc = (measure_in_subprocess(mode, case.config, batch_size,
                                              img_size, steps, warmup, threads)
                        for mode in MODES)
         lines.append(
-            f'| {pair.teacher} → {pair.student} | {floor.step_s:.3f} | '
+            f'| {case.label} | {floor.step_s:.3f} | '
             f'{lfcc.step_s:.3f} | {lfcc.step_s / floor.step_s:.2f}x | '
             f'{floor.peak_mb:.0f} | {lfcc.peak_mb:.0f} | '
             f'{lfcc.peak_mb / max(floor.peak_mb, 1e-6):.2f}x |')
@@ -275,9 +335,10 @@ def overhead_table(pairs: Sequence[PairSpec], batch_size: int, img_size: int,
 def _child_main(argv=None) -> None:
     """Entry of the measuring subprocess: print one JSON line."""
     import lfcc_mm  # noqa: F401  (shims, registries)
+    from lfcc_mm.utils.user_errors import exit_on_user_error
     p = argparse.ArgumentParser()
     p.add_argument('--child', choices=MODES, required=True)
-    p.add_argument('--pair', required=True)
+    p.add_argument('--config', required=True)
     p.add_argument('--batch-size', type=int, required=True)
     p.add_argument('--img-size', type=int, required=True)
     p.add_argument('--steps', type=int, default=5)
@@ -287,8 +348,9 @@ def _child_main(argv=None) -> None:
     if args.threads:
         import torch
         torch.set_num_threads(args.threads)
-    m = measure(args.child, _pair(args.pair), args.batch_size, args.img_size,
-                args.steps, args.warmup)
+    with exit_on_user_error():
+        m = measure(args.child, args.config, args.batch_size, args.img_size,
+                    args.steps, args.warmup)
     print(json.dumps(m.__dict__))
 
 
