@@ -94,7 +94,24 @@ def test_kd_bench_training_set_smaller_than_batch(kd_bench, image_folders,
         in line
 
 
-def test_quickstart_bad_seed(capsys):
+@pytest.mark.parametrize('flags, message', [
+    (['--seed', '-3'], '--seed must be >= 0, got -3'),
+    (['--threads', '0'], '--threads must be >= 1, got 0'),
+])
+def test_quickstart_bad_flags(capsys, tmp_path, flags, message):
     quickstart = _tool('tools/quickstart.py')
-    line = _error_line(capsys, lambda: quickstart.main(['--seed', '-3']))
-    assert '--seed must be >= 0, got -3' in line
+    work = tmp_path / 'qs'
+    line = _error_line(capsys, lambda: quickstart.main(
+        flags + ['--work-dir', str(work)]))
+    assert ': error: ' in line
+    assert message in line
+    assert not work.exists()  # refused before anything was written
+
+
+def test_quickstart_work_dir_is_a_file(capsys, tmp_path):
+    quickstart = _tool('tools/quickstart.py')
+    work = tmp_path / 'taken'
+    work.write_text('')
+    line = _error_line(capsys, lambda: quickstart.main(
+        ['--work-dir', str(work)]))
+    assert f'--work-dir {work} is a file, not a folder' in line

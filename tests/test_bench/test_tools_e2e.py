@@ -22,18 +22,42 @@ def _assert_png(path):
 
 @pytest.mark.slow
 def test_quickstart_quick(tmp_path):
+    """One row per run of the digits grid, each with the config it ran; the
+    same command again reuses every row."""
     work = str(tmp_path / 'qs')
-    proc = run_tool(['tools/quickstart.py', '--quick', '--work-dir', work])
+    args = ['tools/quickstart.py', '--quick', '--work-dir', work]
+    proc = run_tool(args, timeout=600)
     runs = _runs(work)
-    assert [r['method'] for r in runs] == ['teacher', 'scratch', 'kd', 'lfcc']
+    grid = 'configs/benchmark/digits/'
+    assert [(r['method'], r['config']) for r in runs] == [
+        ('teacher', grid + 'teachers/resnet18-w16_digits.py'),
+        ('scratch', grid + 'scratch_resnet18-w16_vit-t_digits.py'),
+        ('kd', grid + 'kd_resnet18-w16_vit-t_digits.py'),
+        ('lfcc_kd', grid + 'lfcc_kd_resnet18-w16_vit-t_digits.py')]
     assert all(math.isfinite(r['top1']) and 0 <= r['top1'] <= 100
                for r in runs)
     assert all(r['wall_s'] > 0 and osp.isfile(r['checkpoint']) for r in runs)
+    assert all(r['epochs'] == 1 and r['seed'] == 0 for r in runs)
     assert {r['student'] for r in runs[1:]} == {'vit-t'}
-    assert runs[0]['teacher'] == 'resnet18-w16'
+    assert {r['pair'] for r in runs[1:]} == {'resnet18-w16_vit-t'}
+    assert {r['teacher'] for r in runs} == {'resnet18-w16'}
+    assert runs[0]['teacher_family'] == 'CNN'
+    assert {r['student_family'] for r in runs[1:]} == {'ViT'}
+    # the distilled students learnt from the recorded teacher weights
+    assert {r['teacher_sha256'] for r in runs[2:]} == {
+        runs[0]['teacher_sha256']}
+    assert runs[1]['teacher_sha256'] is None
+    settings = runs[0]['settings']
+    assert (settings['train_per_class'], settings['epochs'],
+            settings['teacher_epochs']) == (13, 1, 1)
+    assert settings['numerics']['cpu_isa'] == 'avx2'
+    assert all('tools/quickstart.py --quick' in r['command'] for r in runs)
     assert 'vanilla KD' in proc.stdout and 'Total wall time' in proc.stdout
-    assert 'eta:' in proc.stdout + proc.stderr  # mmengine progress logs
     _assert_png(osp.join(work, 'top1.png'))
+    # same command again: nothing is retrained
+    again = run_tool(args, timeout=600)
+    assert '(4 rows reused)' in again.stdout
+    assert [r['wall_s'] for r in _runs(work)] == [r['wall_s'] for r in runs]
 
 
 @pytest.mark.slow
