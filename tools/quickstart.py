@@ -27,15 +27,15 @@ import time
 from typing import List, Optional
 
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
-from lfcc_mm.bench.driver import REPO_ROOT, Benchmark, BenchOptions, \
-    DataChoice
+from lfcc_mm.bench.driver import Benchmark, BenchOptions, DataChoice
 from lfcc_mm.bench.numerics import CPU_ISAS, pin_cpu_numerics
 from lfcc_mm.bench.report import write_report
 from lfcc_mm.bench.results import load_results
 from lfcc_mm.utils import UserError, exit_on_user_error
 
-#: The digits grid and what the quickstart runs of it.
-BENCH_DIR = osp.join(REPO_ROOT, 'configs', 'benchmark', 'digits')
+#: The digits grid (of this checkout) and what the quickstart runs of it.
+BENCH_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                     'configs', 'benchmark', 'digits')
 PAIR = ('resnet18-w16', 'vit-t')
 METHODS = ['scratch', 'kd', 'lfcc_kd']
 #: ``--quick``: a smoke test of the whole path (not a meaningful result):
@@ -124,13 +124,17 @@ def run(opts: BenchOptions) -> None:
     bench = Benchmark(opts, numerics)
     bench.run()
     report = write_report(load_results(opts.work_dir), opts.work_dir,
-                          current=bench.settings_id)
+                          current=bench.settings_id,
+                          bench_dir=opts.bench_dir)
     total = time.perf_counter() - start
     teacher, student = PAIR
     print('\nQuickstart on scikit-learn digits (held-out split of 360 '
           f'images), {teacher} teacher -> {student} student, from scratch, '
           'with KD and with LFCC + KD:\n')
     print(report['markdown'])
+    for weak in report['weak_teachers']:
+        print(f'{weak} (a teacher should beat its students from scratch '
+              'by 5 points)')
     print(f'Total wall time {total:.0f} s ({bench.reused} rows reused). '
           f'Outputs in {opts.work_dir}: results.json, results.md, top1.png, '
           'curves.png, teachers/, runs/.')

@@ -52,7 +52,11 @@ def test_quickstart_quick(tmp_path):
             settings['teacher_epochs']) == (13, 1, 1)
     assert settings['numerics']['cpu_isa'] == 'avx2'
     assert all('tools/quickstart.py --quick' in r['command'] for r in runs)
-    assert 'vanilla KD' in proc.stdout and 'Total wall time' in proc.stdout
+    assert '| vit-t (ViT) | lfcc_kd |' in proc.stdout
+    assert 'Total wall time' in proc.stdout
+    legend = open(osp.join(work, 'results.md')).read()
+    assert '`lfcc_kd`: cross-entropy + LFCC on the two taps + the logit KD' \
+        in legend
     _assert_png(osp.join(work, 'top1.png'))
     # same command again: nothing is retrained
     again = run_tool(args, timeout=600)
