@@ -8,50 +8,49 @@ import sys
 import pytest
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.bench.config import Schedule, build_run_config
-from lfcc_mm.bench.data import folder_data
 from lfcc_mm.bench.fingerprint import run_fingerprint, shaping_config
-from lfcc_mm.bench.methods import build_method_model
-from lfcc_mm.bench.zoo import PAIRS
+from lfcc_mm.bench.run_config import load_bench_config
 
-from .conftest import REPO, make_image_folder
+from .conftest import REPO
 
-
-def _cfg(data, seed=0, work_dir='w', lr=2e-3, teacher_ckpt='t.pth'):
-    model = build_method_model('kd', PAIRS['cnn2vit'], data.num_classes,
-                               teacher_ckpt)
-    return build_run_config(data, model, Schedule(epochs=1, lr=lr), seed,
-                            work_dir)
+KD = osp.join(REPO, 'configs', 'benchmark', 'digits',
+              'kd_resnet18-w16_vit-t_digits.py')
 
 
-def test_train_loader_drops_a_last_batch_of_one(tmp_path):
-    """9 images, batch 4: training sees 4 + 4, testing all 9."""
+def _cfg(seed=0, work_dir='w', teacher_ckpt='t.pth', **kwargs):
+    """The digits KD config of one run, as the driver resolves it."""
+    return load_bench_config(KD, work_dir, seed=seed,
+                             teacher_ckpt=teacher_ckpt, **kwargs)
+
+
+def test_train_loader_drops_a_last_batch_of_one():
+    """10 digits (one per class), batch 3: training sees 3 x 3, testing
+    every one of the 360 test digits."""
     from mmengine.runner import Runner
-    root = str(tmp_path / 'imgs')
-    make_image_folder(root, 3)  # 3 classes x 3 = 9 images
-    data = folder_data(root, root, batch_size=4, num_workers=0)
-    cfg = _cfg(data)
+    cfg = _cfg(train_per_class=1,
+               cfg_options={'train_dataloader.batch_size': 3,
+                            'val_dataloader.batch_size': 100})
     train = Runner.build_dataloader(cfg.train_dataloader, seed=0)
     val = Runner.build_dataloader(cfg.val_dataloader, seed=0)
-    assert [len(b['inputs']) for b in train] == [4, 4]
-    assert [len(b['inputs']) for b in val] == [4, 4, 1]
+    assert [len(b['inputs']) for b in train] == [3, 3, 3]
+    assert [len(b['inputs']) for b in val] == [100, 100, 100, 60]
 
 
-def test_fingerprint_ignores_paths_and_logging_not_settings(tmp_path):
-    root = str(tmp_path / 'imgs')
-    make_image_folder(root, 1)
-    data = folder_data(root, root, batch_size=2, num_workers=0)
-    base = run_fingerprint(_cfg(data), 'a' * 64)
-    other_dirs = _cfg(data, work_dir='elsewhere', teacher_ckpt='moved.pth')
+def test_fingerprint_ignores_paths_and_logging_not_settings():
+    base = run_fingerprint(_cfg(), 'a' * 64)
+    other_dirs = _cfg(work_dir='elsewhere', teacher_ckpt='moved.pth')
     other_dirs.default_hooks.logger.interval = 99
     assert run_fingerprint(other_dirs, 'a' * 64) == base
-    assert run_fingerprint(_cfg(data), 'b' * 64) != base  # other teacher
-    assert run_fingerprint(_cfg(data, seed=1), 'a' * 64) != base
-    assert run_fingerprint(_cfg(data, lr=1e-3), 'a' * 64) != base
-    assert run_fingerprint(_cfg(data), 'a' * 64,
+    assert run_fingerprint(_cfg(), 'b' * 64) != base  # other teacher
+    assert run_fingerprint(_cfg(seed=1), 'a' * 64) != base
+    assert run_fingerprint(_cfg(epochs=1), 'a' * 64) != base
+    assert run_fingerprint(_cfg(train_per_class=13), 'a' * 64) != base
+    lower_lr = _cfg(cfg_options={'optim_wrapper.optimizer.lr': 1e-3})
+    assert run_fingerprint(lower_lr, 'a' * 64) != base
+    assert run_fingerprint(_cfg(), 'a' * 64,
                            dict(numerics=dict(cpu_isa='native'))) != base
     with pytest.raises(ValueError, match='pass its content hash'):
-        shaping_config(_cfg(data))
+        shaping_config(_cfg())
 
 
 @pytest.mark.slow

@@ -1,101 +1,90 @@
 """results.json never loses or mislabels rows: merge, reuse, settings groups.
 
-``run_benchmark`` runs for real except the training itself, which a stub
-replaces (it writes a checkpoint whose bytes change with every training, as
-a retrained teacher's would), so the reuse rules are tested in a second.
+The benchmark driver (:class:`lfcc_mm.bench.driver.Benchmark`) plans and
+records for real over the digits grid; only the training process is
+replaced by a fake (it writes a checkpoint whose bytes change with every
+training, as a retrained teacher's would), so the reuse rules are tested in
+seconds.
 """
 from __future__ import annotations
 
 import json
 import os
 import os.path as osp
-import shutil
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
+import torch
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.bench import engine
-from lfcc_mm.bench.config import Schedule
-from lfcc_mm.bench.data import folder_data
-from lfcc_mm.bench.engine import Experiment, run_benchmark, settings_id_of
-from lfcc_mm.bench.methods import MethodHParams
+from lfcc_mm.bench.driver import Benchmark, BenchOptions, DataChoice
 from lfcc_mm.bench.report import write_report
 from lfcc_mm.bench.results import (RESULTS_FILE, RunRecord, load_results,
-                                   save_results)
+                                   save_results, write_json_atomic)
+from lfcc_mm.bench.worker import RESULT_FILE
 from lfcc_mm.utils import UserError
 
-PAIR = 'cnn2vit'
+from .conftest import REPO
+
+BENCH_DIR = osp.join(REPO, 'configs', 'benchmark', 'digits')
+PAIR = ('resnet18-w16', 'vit-t')
+PAIR_NAME = 'resnet18-w16_vit-t'
 NUMERICS = dict(cpu_isa='avx2', aten='AVX2', threads=1, torch='x')
 
 
 class FakeTraining:
-    """Stands in for ``train_and_evaluate`` and ``export_weights``."""
+    """Stands in for the worker process of every run."""
 
     def __init__(self) -> None:
-        self.trained = []  # work dirs, in order
+        self.trained = []  # (pair or 'teacher', method), in order
 
-    def train(self, cfg) -> dict:
-        os.makedirs(cfg.work_dir, exist_ok=True)
-        ckpt = osp.join(cfg.work_dir, 'epoch_1.pth')
-        with open(ckpt, 'w') as f:  # new bytes on every training
-            f.write(f'weights #{len(self.trained)}')
-        self.trained.append(cfg.work_dir)
-        return dict(top1=float(len(self.trained)), wall_s=1.0,
-                    checkpoint=ckpt, log_dir=cfg.work_dir)
-
-    @staticmethod
-    def export(checkpoint: str, out_file: str) -> str:
-        shutil.copyfile(checkpoint, out_file)
-        return out_file
-
-    def methods(self) -> list:
-        """``(pair or 'teacher', method)`` of each training, in order."""
-        out = []
-        for d in self.trained:
-            parts = d.split(os.sep)
-            out.append(('teacher', parts[-1].split('-')[0])
-                       if 'teachers' in parts else (parts[-3], parts[-2]))
-        return out
+    def launch(self, job, slot):
+        """Write the run's checkpoint and result; a finished process."""
+        work_dir = job.spec['work_dir']
+        os.makedirs(work_dir, exist_ok=True)
+        ckpt = osp.join(work_dir, 'epoch_1.pth')
+        # new bytes on every training
+        torch.save({'state_dict': {'w': torch.tensor([len(self.trained)])}},
+                   ckpt)
+        self.trained.append((job.row['pair'] or 'teacher',
+                             job.row['method']))
+        write_json_atomic(osp.join(work_dir, RESULT_FILE), dict(
+            top1=float(len(self.trained)), wall_s=1.0, checkpoint=ckpt,
+            log_dir=work_dir))
+        return SimpleNamespace(poll=lambda: 0, returncode=0), None
 
 
 @pytest.fixture
 def fake(monkeypatch) -> FakeTraining:
     fake = FakeTraining()
-    monkeypatch.setattr(engine, 'train_and_evaluate', fake.train)
-    monkeypatch.setattr(engine, 'export_weights', fake.export)
+    monkeypatch.setattr(Benchmark, '_launch',
+                        lambda self, job, slot: fake.launch(job, slot))
     return fake
 
 
-def _exp(folders, work, lr=2e-3, train_per_class=None, lfcc_weight=1.0):
-    data = folder_data(folders['train'], folders['test'],
-                       train_per_class=train_per_class, batch_size=4,
-                       num_workers=0)
-    return Experiment(data=data, schedule=Schedule(epochs=1, lr=lr),
-                      teacher_schedule=Schedule(epochs=1, lr=lr),
-                      work_dir=work,
-                      hparams=MethodHParams(lfcc_weight=lfcc_weight),
-                      command='cmd', numerics=NUMERICS)
+def _run(work, methods, seeds, **options):
+    """One benchmark command over the digits grid; its rows."""
+    opts = BenchOptions(bench_dir=BENCH_DIR, work_dir=work,
+                        data=DataChoice(), pairs=[PAIR], methods=methods,
+                        seeds=seeds, teachers='train', command='cmd',
+                        **options)
+    bench = Benchmark(opts, NUMERICS)
+    return bench, bench.run()
 
 
-def _rows(work):
-    return load_results(work)
-
-
-def test_fewer_seeds_keeps_rows_and_identical_rerun_reuses(
-        image_folders, tmp_path, fake):
+def test_fewer_seeds_keeps_rows_and_identical_rerun_reuses(tmp_path, fake):
     work = str(tmp_path / 'bench')
-    exp = _exp(image_folders, work)
-    run_benchmark(exp, [PAIR], ['scratch', 'kd'], [0, 1, 2])
+    bench, _ = _run(work, ['scratch', 'kd'], [0, 1, 2])
     assert len(fake.trained) == 1 + 6
-    first = {r.key: r for r in _rows(work)}
+    first = {r.key: r for r in load_results(work)}
     # every row records the settings and fingerprint that shaped it
     for r in first.values():
-        assert r.settings_id == settings_id_of(exp)
-        assert r.settings['schedule']['lr'] == 2e-3
-        assert r.settings['data']['classes'] == ['cat', 'dog', 'ship']
+        assert r.settings_id == bench.settings_id
+        assert r.settings['bench_dir'] == 'configs/benchmark/digits'
         assert r.settings['numerics'] == NUMERICS
         assert len(r.fingerprint) == 16
+        assert r.config.startswith('configs/benchmark/digits/')
     teacher_sha = next(r.teacher_sha256 for r in first.values()
                        if r.method == 'teacher')
     assert all(r.teacher_sha256 == teacher_sha for r in first.values()
@@ -104,75 +93,72 @@ def test_fewer_seeds_keeps_rows_and_identical_rerun_reuses(
                if r.method == 'scratch')
 
     # fewer seeds and methods, same settings: nothing trains, nothing lost
-    this = run_benchmark(exp, [PAIR], ['kd'], [0])
+    again_bench, this = _run(work, ['kd'], [0])
+    assert again_bench.settings_id == bench.settings_id
     assert len(fake.trained) == 7
     assert [r.method for r in this] == ['teacher', 'kd'] and all(
         r.reused for r in this)
-    again = {r.key: r for r in _rows(work)}
+    again = {r.key: r for r in load_results(work)}
     assert set(again) == set(first)
     assert [again[k].top1 for k in first] == [r.top1 for r in first.values()]
-    write_report(_rows(work), work, current=settings_id_of(exp))
+    write_report(load_results(work), work, current=bench.settings_id)
     table = open(osp.join(work, 'results.md')).read()
     assert table.count('| Top-1 (%) |') == 1  # one settings group
     assert table.count(' | 3 | ') == 2  # scratch and kd keep their 3 seeds
 
 
-@pytest.mark.parametrize('change', [
-    dict(lr=1e-3), dict(train_per_class=4), dict(lfcc_weight=2.0)])
+@pytest.mark.parametrize('change, retrained', [
+    (dict(epochs=2), [(PAIR_NAME, 'scratch'), (PAIR_NAME, 'lfcc_kd')]),
+    (dict(train_per_class=20),
+     [(PAIR_NAME, 'scratch'), (PAIR_NAME, 'lfcc_kd')]),
+    (dict(cfg_options={'optim_wrapper.optimizer.lr': 1e-3}),
+     [('teacher', 'teacher'), (PAIR_NAME, 'scratch'),
+      (PAIR_NAME, 'lfcc_kd')]),
+])
 def test_changed_setting_trains_again_and_keeps_old_group(
-        image_folders, tmp_path, fake, change):
+        tmp_path, fake, change, retrained):
     work = str(tmp_path / 'bench')
-    old_exp = _exp(image_folders, work)
-    run_benchmark(old_exp, [PAIR], ['scratch', 'lfcc'], [0])
-    old_rows = _rows(work)
+    old, _ = _run(work, ['scratch', 'lfcc_kd'], [0])
+    old_rows = load_results(work)
     assert len(fake.trained) == 3
 
-    new_exp = _exp(image_folders, work, **change)
-    assert settings_id_of(new_exp) != settings_id_of(old_exp)
-    run_benchmark(new_exp, [PAIR], ['scratch', 'lfcc'], [0])
-    trained = fake.methods()[3:]
-    if 'lfcc_weight' in change:  # teacher and scratch are not shaped by it
-        assert trained == [(PAIR, 'lfcc')]
-    else:
-        assert trained == [('teacher', 'resnet18'), (PAIR, 'scratch'),
-                           (PAIR, 'lfcc')]
-    rows = _rows(work)
+    new, _ = _run(work, ['scratch', 'lfcc_kd'], [0], **change)
+    assert new.settings_id != old.settings_id
+    # student settings leave the teacher as it was: its row is reused
+    assert fake.trained[3:] == retrained
+    rows = load_results(work)
     assert rows[:3] == old_rows  # old group kept as it was
-    new = rows[3:]
-    assert len(new) == 3 and all(
-        r.settings_id == settings_id_of(new_exp) for r in new)
+    fresh = rows[3:]
+    assert len(fresh) == 3 and all(
+        r.settings_id == new.settings_id for r in fresh)
     # the new runs did not overwrite the old ones' files
-    assert len({r.work_dir for r in rows if r.method != 'teacher'}) == (
-        3 if 'lfcc_weight' in change else 4)
+    assert len({r.work_dir for r in rows if r.method != 'teacher'}) == 4
 
-    report = write_report(rows, work, current=settings_id_of(new_exp))
+    report = write_report(rows, work, current=new.settings_id)
     md = open(report['table']).read()
     assert md.count('| Top-1 (%) |') == 2
     this, other = md.split('earlier runs')
-    assert f'Settings `{settings_id_of(new_exp)}` (this run' in this
-    key, value = {'lr': ('schedule.lr', '0.002 (this run: 0.001)'),
-                  'train_per_class': ('data.train.max_per_class',
-                                      'None (this run: 4)'),
-                  'lfcc_weight': ('hparams.lfcc_weight',
-                                  '1.0 (this run: 2.0)')}[next(iter(change))]
-    assert f'{key} = {value}' in other
+    assert f'Settings `{new.settings_id}` (this run' in this
+    key, value = next(iter(change.items()))
+    expected = {'epochs': 'epochs = None (this run: 2)',
+                'train_per_class': 'train_per_class = None (this run: 20)',
+                'cfg_options': 'cfg_options.optim_wrapper.optimizer.lr = '
+                '— (this run: 0.001)'}[key]
+    assert expected in other
     assert report['markdown'].count('\n') == 2 + 3  # current group only
 
 
-def test_retrained_teacher_retrains_its_students_only(image_folders,
-                                                      tmp_path, fake):
+def test_retrained_teacher_retrains_its_students_only(tmp_path, fake):
     work = str(tmp_path / 'bench')
-    exp = _exp(image_folders, work)
-    run_benchmark(exp, [PAIR], ['scratch', 'kd', 'lfcc'], [0])
-    rows = {r.method: r for r in _rows(work)}
+    _run(work, ['scratch', 'kd', 'lfcc_kd'], [0])
+    rows = {r.method: r for r in load_results(work)}
     # the teacher is retrained in place: same path, other weights
-    with open(rows['teacher'].checkpoint, 'w') as f:
-        f.write('weights of a retrained teacher')
-    run_benchmark(exp, [PAIR], ['scratch', 'kd', 'lfcc'], [0])
-    assert fake.methods()[4:] == [('teacher', 'resnet18'), (PAIR, 'kd'),
-                                  (PAIR, 'lfcc')]
-    after = {r.method: r for r in _rows(work)}
-    assert len(_rows(work)) == 4  # same settings: rows replaced, not added
+    torch.save({'w': torch.tensor([42])}, rows['teacher'].checkpoint)
+    _run(work, ['scratch', 'kd', 'lfcc_kd'], [0])
+    assert fake.trained[4:] == [('teacher', 'teacher'), (PAIR_NAME, 'kd'),
+                                (PAIR_NAME, 'lfcc_kd')]
+    after = {r.method: r for r in load_results(work)}
+    assert len(load_results(work)) == 4  # same settings: rows replaced
     assert after['scratch'] == replace(rows['scratch'], reused=True)
     assert after['kd'].teacher_sha256 == after['teacher'].teacher_sha256 \
         != rows['kd'].teacher_sha256
