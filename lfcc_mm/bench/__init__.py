@@ -1,37 +1,33 @@
-"""Benchmark engine: teachers, then scratch / KD / LFCC students, one Runner each.
+"""Benchmark harness: run grids of config files, record and tabulate rows.
 
-Used by ``tools/quickstart.py`` (scikit-learn digits) and
-``tools/benchmark/kd_bench.py`` (an image folder such as CIFAR-10):
+Every run is a config of ``configs/benchmark/<dataset>/`` (teachers and
+pair x method configs; ``digits/`` is the quickstart's grid, ``cifar10/`` the
+benchmark's). ``tools/quickstart.py`` and ``tools/benchmark/kd_bench.py``
+are command lines over :class:`Benchmark`:
 
-- :mod:`.zoo`: small 32x32 models (CNN, ViT, MLP-Mixer), their taps, pairs;
-- :mod:`.methods`: method name -> model config (pluggable registry);
-- :mod:`.data`: dataset descriptions (digits, class folders);
-- :mod:`.config`: one full mmengine config per run;
-- :mod:`.engine`: teacher cache, run loop;
+- :mod:`.run_config`: find the grid's configs by name, resolve one run's
+  config (data, seed, teacher weights, epochs, images per class);
+- :mod:`.driver`: plan teachers then students, one process per run,
+  reuse rows by fingerprint;
+- :mod:`.worker`: one run in its own process (mmengine's Runner);
+- :mod:`.progress`: a run's progress, for the driver's bars;
 - :mod:`.results`: ``results.json`` rows, merged and written atomically;
 - :mod:`.fingerprint`: hash of what shaped a run (config, teacher weights);
 - :mod:`.numerics`: pin the CPU kernels' instruction set and threads;
 - :mod:`.report`: Markdown table and PNG plots;
-- :mod:`.overhead`: step time / peak memory of LFCC vs. its floor.
+- :mod:`.model_zoo`: the metafile and README table from results;
+- :mod:`.overhead`: step time / peak memory of an LFCC config vs. its floor.
 """
-from .config import Schedule, build_run_config
-from .data import DataSpec, digits_data, folder_data
-from .engine import (Experiment, run_benchmark, settings_id_of,
-                     settings_of)
+from .driver import Benchmark, BenchOptions, DataChoice
 from .fingerprint import file_sha256, run_fingerprint
-from .methods import (METHODS, MethodHParams, build_method_model,
-                      register_method)
 from .numerics import pin_cpu_numerics
 from .report import markdown_table, summarize, write_report
 from .results import RunRecord, load_results, save_results
-from .zoo import MODEL_SPECS, PAIRS, QUICKSTART_PAIR, ModelSpec, PairSpec, Tap
+from .run_config import find_bench_configs, load_bench_config
 
 __all__ = [
-    'Schedule', 'build_run_config', 'DataSpec', 'digits_data', 'folder_data',
-    'Experiment', 'RunRecord', 'load_results', 'save_results',
-    'run_benchmark', 'settings_of', 'settings_id_of', 'file_sha256',
-    'run_fingerprint', 'pin_cpu_numerics', 'METHODS',
-    'MethodHParams', 'build_method_model', 'register_method',
-    'markdown_table', 'summarize', 'write_report', 'MODEL_SPECS', 'PAIRS',
-    'QUICKSTART_PAIR', 'ModelSpec', 'PairSpec', 'Tap'
+    'Benchmark', 'BenchOptions', 'DataChoice', 'file_sha256',
+    'run_fingerprint', 'pin_cpu_numerics', 'markdown_table', 'summarize',
+    'write_report', 'RunRecord', 'load_results', 'save_results',
+    'find_bench_configs', 'load_bench_config'
 ]
