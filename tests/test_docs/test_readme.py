@@ -156,6 +156,7 @@ def test_checker_reports_each_kind_of_problem(tmp_path):
 #: until a test runs it and is listed here.
 EXERCISED_BY = {
     'scripts/quickstart.sh': 'tests/test_docs/test_readme.py',
+    'tools/quickstart.py': 'tests/test_bench/test_tools_e2e.py',
     'scripts/test.sh': '.ci/run',
     'tools/train.py': 'tests/test_tools/test_train_tool.py',
     'tools/test.py': 'tests/test_tools/test_train_tool.py',
