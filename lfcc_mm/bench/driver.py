@@ -158,11 +158,29 @@ def class_context(cfg: Any) -> Dict[str, Any]:
     kind = dataset.type.split('.')[-1]
     if kind in ('CIFAR10', 'CIFAR100'):
         return dict(dataset=kind)
-    root = dataset.data_root
-    classes = sorted(d for d in os.listdir(root)
-                     if osp.isdir(osp.join(root, d))) if osp.isdir(root) \
-        else []
+    root = dataset.get('data_root')
+    if kind != 'FolderSubsetDataset' or not root:
+        return dict(dataset=kind)
+    classes = _class_folders(root)
+    test_root = innermost_dataset(cfg.val_dataloader.dataset).get(
+        'data_root')
+    if test_root and osp.isdir(test_root) and osp.isdir(root):
+        test_classes = _class_folders(test_root)
+        if test_classes != classes:
+            raise UserError(
+                f'the training folder {root} and the test folder {test_root} '
+                'must hold the same class folders; only in train: '
+                f'{sorted(set(classes) - set(test_classes))}, only in test: '
+                f'{sorted(set(test_classes) - set(classes))}')
     return dict(dataset=kind, classes=classes)
+
+
+def _class_folders(root: str) -> List[str]:
+    """Sorted sub-folder names of ``root`` (empty when it is no folder)."""
+    if not osp.isdir(root):
+        return []
+    return sorted(d for d in os.listdir(root)
+                  if osp.isdir(osp.join(root, d)))
 
 
 class Benchmark:
@@ -250,8 +268,8 @@ class Benchmark:
              load_from: Optional[str] = None) -> Tuple[Job, Any]:
         """Resolve a config, fingerprint it and describe its run."""
         cfg = load_bench_config(found.path, '', **load)
-        self._check_train_size(cfg, found)
         context = dict(numerics=self.numerics, data=class_context(cfg))
+        self._check_train_size(cfg, found)
         run_fp = run_fingerprint(cfg, None if load_from else teacher_sha256,
                                  context)
         fingerprint = run_fp

@@ -154,13 +154,3 @@ def test_bad_flags_are_one_line(tmp_path, capsys, extra, message):
         ['--work-dir', str(work)] + extra))
     assert message in line, line
     assert not work.exists()
-
-
-@pytest.mark.slow
-def test_training_set_smaller_than_a_batch(folders, tmp_path):
-    proc = kd_bench(folders + QUICK + [
-        '--work-dir', str(tmp_path / 'w'), '--pairs', PAIR, '--methods',
-        'scratch', '--cfg-options', 'train_dataloader.batch_size=64'],
-        expect_rc=2)
-    assert 'the training set has 18 images, fewer than the batch size 64' \
-        in proc.stderr
