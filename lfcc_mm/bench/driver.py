@@ -89,8 +89,9 @@ class BenchOptions:
         epochs (int, optional): Student epochs; None: the configs' own.
         teacher_epochs (int, optional): Teacher epochs; None: the configs'.
         teachers (str): ``'auto'``: the shipped weights where the pair
-            configs' ``teacher_ckpt`` file exists and the data is the
-            configs' own, else train; ``'train'``: always train.
+            configs' ``teacher_ckpt`` file exists and the data has the
+            configs' classes (CIFAR-10, as folders or mmpretrain's), else
+            train; ``'train'``: always train.
         jobs (int): Runs at once.
         threads (int): Torch threads per run.
         cpu_isa (str): Kernel instruction set (see :mod:`.numerics`).
@@ -330,19 +331,25 @@ class Benchmark:
         return self._families[teacher]
 
     # ------------------------------------------------------------ teachers
-    def _shipped_teacher(self, teacher: str) -> Optional[str]:
-        """The shipped weights of ``teacher``, when they apply here."""
-        if self.opts.teachers != 'auto' or self.opts.cfg_options:
+    def _shipped_teacher(self, teacher: str, cfg: Any) -> Optional[str]:
+        """The shipped weights of ``teacher``, when they apply here.
+
+        They apply under ``--teachers auto`` when the pair configs'
+        default ``teacher_ckpt`` file exists and the teacher run ``cfg``
+        keeps the teacher config's classes (the shipped weights are
+        CIFAR-10's; another dataset or class list trains a teacher).
+        """
+        from mmengine.config import Config
+        if self.opts.teachers != 'auto':
             return None
-        if self.opts.data.dataset not in (None, 'folder', 'cifar10'):
+        own = Config.fromfile(self.grid[('teacher', teacher, None)].path)
+        if cfg.model.head.num_classes != own.model.head.num_classes or \
+                self.opts.data.dataset not in (None, 'folder', 'cifar10'):
             return None
         for (method, t, student), found in self.grid.items():
             if t == teacher and student is not None and method != 'scratch':
-                from mmengine.config import Config
                 ckpt = Config.fromfile(found.path).model.get('teacher_ckpt')
-                if ckpt and osp.isfile(ckpt):
-                    return ckpt
-                return None
+                return ckpt if ckpt and osp.isfile(ckpt) else None
         return None
 
     def teacher_jobs(self, teachers: Sequence[str]) -> List[Job]:
@@ -354,8 +361,11 @@ class Benchmark:
         jobs = []
         for teacher in teachers:
             found = self.grid[('teacher', teacher, None)]
-            shipped = self._shipped_teacher(teacher)
             work_root = osp.join(self.opts.work_dir, 'teachers', teacher)
+            job, cfg = self._job(f'teacher {teacher}', 'train', found,
+                                 self._load_kwargs(0, True), work_root)
+            job.on_done = self._export_teacher
+            shipped = self._shipped_teacher(teacher, cfg)
             if shipped is not None:
                 sha = file_sha256(shipped)
                 job, _ = self._job(f'teacher {teacher} (shipped weights)',
@@ -363,10 +373,6 @@ class Benchmark:
                                    work_root, teacher_sha256=sha,
                                    load_from=shipped)
                 job.row['teacher_sha256'] = sha
-            else:
-                job, _ = self._job(f'teacher {teacher}', 'train', found,
-                                   self._load_kwargs(0, True), work_root)
-                job.on_done = self._export_teacher
             if not self._reuse(job):
                 jobs.append(job)
         return jobs

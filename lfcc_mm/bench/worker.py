@@ -62,8 +62,11 @@ def run_job(job: Dict[str, Any]) -> Dict[str, Any]:
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
         dict(type='BenchProgressHook')]
     if job['mode'] == 'test':
-        cfg.load_from = job['load_from']
+        from lfcc_mm.checkpoint import load_weights_from
         runner = Runner.from_cfg(cfg)
+        # strictly, unlike the Runner's ``load_from``: weights that do not
+        # fit are an error, not a warning above a chance-level top-1
+        load_weights_from(runner.model, job['load_from'], 'teacher weights')
         metrics = runner.test()
         top1 = metrics['accuracy/top1']
         checkpoint = job['load_from']

@@ -154,3 +154,30 @@ def test_bad_flags_are_one_line(tmp_path, capsys, extra, message):
         ['--work-dir', str(work)] + extra))
     assert message in line, line
     assert not work.exists()
+
+
+@pytest.mark.slow
+def test_shipped_teacher_is_tested_not_trained(tmp_path):
+    """--teachers auto: the pair configs' shipped weights, loaded strictly
+    and tested; the students learn from exactly that file."""
+    import hashlib
+    shipped = 'checkpoints/benchmark/cifar10/vit-s_cifar10.pth'
+    train, test = str(tmp_path / 'train'), str(tmp_path / 'test')
+    import cv2
+    import numpy as np
+    rng = np.random.default_rng(0)
+    for root in (train, test):
+        for c in range(10):  # CIFAR-10's ten classes: the weights apply
+            os.makedirs(osp.join(root, f'c{c}'))
+            cv2.imwrite(osp.join(root, f'c{c}', '0.png'),
+                        rng.integers(0, 255, (32, 32, 3), dtype=np.uint8))
+    work = str(tmp_path / 'bench')
+    kd_bench(['--train-root', train, '--test-root', test, '--work-dir',
+              work, '--pairs', PAIR, '--methods', 'kd', '--seeds', '0',
+              '--epochs', '1'] + SMALL)
+    teacher, student = rows(work)
+    sha = hashlib.sha256(open(osp.join(REPO, shipped), 'rb').read())
+    assert teacher['trained'] is False and teacher['checkpoint'] == shipped
+    assert teacher['teacher_sha256'] == student['teacher_sha256'] == \
+        sha.hexdigest()
+    assert 0 <= teacher['top1'] <= 100 and student['trained']

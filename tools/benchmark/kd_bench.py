@@ -82,7 +82,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     p.add_argument('--teachers', choices=TEACHER_SOURCES, default='auto',
                    help='auto: the shipped teacher weights where they apply '
-                   '(the configs\' own CIFAR-10 data), else train; train: '
+                   '(CIFAR-10\'s 10 classes), else train; train: '
                    'always train the teachers (cached in WORK_DIR/teachers)')
     p.add_argument('--epochs', type=int,
                    help='student epochs (default: the configs\')')
