@@ -115,7 +115,7 @@ def test_plain_keeps_every_weight_and_drops_the_training_state(
                     optimizer=dict(state={}), message_hub={}), src)
     dst = tmp_path / 'teacher.pth'
     code, out, _ = _run(monkeypatch, capsys, src, dst, '--plain')
-    assert code == 0 and 'saved 2 student tensors' in out
+    assert code == 0 and 'saved 2 model tensors' in out
     exported = torch.load(dst)
     assert set(exported) == {'state_dict', 'meta'}
     assert list(exported['state_dict']) == list(weights)

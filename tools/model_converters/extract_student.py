@@ -85,7 +85,8 @@ def main() -> None:
         save_atomic({'state_dict': student, 'meta': meta}, args.dst)
     dropped = '' if args.plain else ', '.join(
         f'{n} {g}.*' for g, n in sorted(dropped_key_groups(state).items()))
-    print(f'saved {len(student)} student tensors to {args.dst} '
+    kind = 'model' if args.plain else 'student'
+    print(f'saved {len(student)} {kind} tensors to {args.dst} '
           f'(dropped {dropped or "nothing"}; optimizer and message hub '
           'are not copied)')
 
