@@ -296,6 +296,21 @@ def test_teachers_get_the_larger_budget():
                 assert _load(c.path).model.teacher_ckpt == ckpt, c.path
 
 
+@pytest.mark.parametrize('teacher', TEACHERS, ids=lambda c: c.teacher)
+def test_shipped_teacher_weights_load_strictly(teacher):
+    """The weights the pair configs point at fit their teacher config."""
+    from lfcc_mm.checkpoint import load_weights_from
+    ckpt = CONFIGS.parent / 'checkpoints' / 'benchmark' / 'cifar10' / \
+        f'{Path(teacher.path).stem}.pth'
+    init_default_scope('mmpretrain')
+    model = MODELS.build(_load(teacher.path).model)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    load_weights_from(model, str(ckpt), 'shipped teacher')  # strict
+    changed = [k for k, v in model.state_dict().items()
+               if v.is_floating_point() and not torch.equal(v, before[k])]
+    assert len(changed) > len(before) // 2
+
+
 # ---- every config trains one step ------------------------------------------
 
 
