@@ -199,7 +199,9 @@ def _model_entry(summary: SummaryRow, runs: Sequence[RunRecord],
         'Results': [{'Task': 'Image Classification', 'Dataset': dataset,
                      'Metrics': metrics}],
         'Config': summary.config,
-        'Weights': None,
+        # the shipped weights of a teacher that was tested, not trained here
+        'Weights': runs[0].checkpoint if summary.method == 'teacher'
+        and not runs[0].trained and runs[0].checkpoint else None,
     }
 
 
