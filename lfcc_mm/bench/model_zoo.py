@@ -30,7 +30,7 @@ from lfcc_mm.utils.user_errors import UserError
 
 from .report import (SummaryRow, delta_text, summarize, summary_key,
                      teacher_check_markdown, weak_teachers)
-from .results import RunRecord, read_results_file
+from .results import RunRecord, read_results_file, write_text_atomic
 
 START_MARKER = '<!-- results:start -->'
 END_MARKER = '<!-- results:end -->'
@@ -60,30 +60,6 @@ def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_IndentDumper, sort_keys=False,
                      allow_unicode=True, default_flow_style=False,
                      width=10_000)
-
-
-def write_text_atomic(path: str, text: str) -> str:
-    """Write ``text`` to ``path`` through a synced temp file and
-    ``os.replace``, so a crash leaves the old or the new file.
-
-    Args:
-        path (str): Destination.
-        text (str): Content (written as UTF-8).
-
-    Returns:
-        str: ``path``.
-    """
-    tmp = f'{path}.tmp{os.getpid()}'
-    try:
-        with open(tmp, 'w', encoding='utf-8', newline='\n') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-    return path
 
 
 def _rows(n: int) -> str:

@@ -177,8 +177,32 @@ def merge_rows(old: Sequence[RunRecord],
     return list(merged.values())
 
 
+def write_text_atomic(path: str, text: str) -> str:
+    """Write ``text`` to ``path`` through a synced temp file and
+    ``os.replace``, so a crash leaves the old or the new file.
+
+    Args:
+        path (str): Destination.
+        text (str): Content (written as UTF-8).
+
+    Returns:
+        str: ``path``.
+    """
+    tmp = f'{path}.tmp{os.getpid()}'
+    try:
+        with open(tmp, 'w', encoding='utf-8', newline='\n') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
 def write_json_atomic(path: str, obj: Any) -> str:
-    """Write JSON to ``path`` through a synced temp file and ``os.replace``.
+    """Write JSON (indented by 2) to ``path`` with :func:`write_text_atomic`.
 
     Args:
         path (str): Destination.
@@ -187,17 +211,7 @@ def write_json_atomic(path: str, obj: Any) -> str:
     Returns:
         str: ``path``.
     """
-    tmp = f'{path}.tmp{os.getpid()}'
-    try:
-        with open(tmp, 'w', encoding='utf-8') as f:
-            json.dump(obj, f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-    return path
+    return write_text_atomic(path, json.dumps(obj, indent=2))
 
 
 def save_results(work_dir: str, records: Sequence[RunRecord],

@@ -118,7 +118,7 @@ def test_methods_differ_only_in_the_distiller():
 
 def test_lfcc_kd_taps_are_the_models_taps():
     cfg = _pair_config('lfcc_kd')
-    taps = dict(s=cfg.vit_t_taps, t=cfg.resnet18_w16_taps)
+    taps = dict(s=cfg.vit_t_taps, t=cfg.res18_w16_taps)
     d = cfg.model.distiller
     for role, side in (('student', 's'), ('teacher', 't')):
         for name in ('mid', 'last'):

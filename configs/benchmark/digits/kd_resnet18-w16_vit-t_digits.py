@@ -8,12 +8,12 @@ Teacher weights: ``work_dirs/resnet18-w16_digits/epoch_6.pth``, written by
 """
 _base_ = [
     './_base_/student_run.py',
-    './_base_/models/vit-t.py',
-    './_base_/models/resnet18-w16.py',
+    '../cifar10/_base_/models/vit-t.py',
+    '../cifar10/_base_/models/res18-w16.py',
     './_base_/methods/kd.py',
 ]
 
 model = dict(
     architecture=_base_.vit_t,
-    teacher=_base_.resnet18_w16,
+    teacher=_base_.res18_w16,
     teacher_ckpt='work_dirs/resnet18-w16_digits/epoch_6.pth')

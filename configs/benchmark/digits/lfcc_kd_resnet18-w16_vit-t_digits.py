@@ -6,18 +6,19 @@ ResNet stages 3 and 4) + the logit KD of ``kd``.
 Teacher weights: ``work_dirs/resnet18-w16_digits/epoch_6.pth``, written by
 ``teachers/resnet18-w16_digits.py``; another file with
 ``--cfg-options model.teacher_ckpt=PATH``. Recorder sources and connector
-fields are the taps of ``_base_/models/`` (a test checks they agree).
+fields are the taps of the CIFAR-10 grid's ``_base_/models/`` (a test checks
+they agree).
 """
 _base_ = [
     './_base_/student_run.py',
-    './_base_/models/vit-t.py',
-    './_base_/models/resnet18-w16.py',
+    '../cifar10/_base_/models/vit-t.py',
+    '../cifar10/_base_/models/res18-w16.py',
     './_base_/methods/lfcc_kd.py',
 ]
 
 model = dict(
     architecture=_base_.vit_t,
-    teacher=_base_.resnet18_w16,
+    teacher=_base_.res18_w16,
     teacher_ckpt='work_dirs/resnet18-w16_digits/epoch_6.pth',
     distiller=dict(
         student_recorders=dict(

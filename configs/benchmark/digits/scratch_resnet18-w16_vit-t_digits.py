@@ -5,7 +5,7 @@ baseline of the pair's rows.
 """
 _base_ = [
     './_base_/student_run.py',
-    './_base_/models/vit-t.py',
+    '../cifar10/_base_/models/vit-t.py',
     './_base_/methods/scratch.py',
 ]
 

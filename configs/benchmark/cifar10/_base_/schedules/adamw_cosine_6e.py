@@ -8,24 +8,10 @@ CPU cores.
 """
 _base_ = ['./adamw_cosine_4e.py']
 
-_lr = 2e-3
 _epochs = 6
 
 param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=1e-2,
-        by_epoch=True,
-        begin=0,
-        end=1,
-        convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR',
-        by_epoch=True,
-        begin=1,
-        end=_epochs,
-        T_max=_epochs - 1,
-        eta_min=_lr * 1e-2,
-        convert_to_iter_based=True),
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], end=_epochs, T_max=_epochs - 1),
 ]
 train_cfg = dict(max_epochs=_epochs, val_interval=_epochs)

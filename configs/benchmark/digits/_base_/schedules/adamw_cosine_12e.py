@@ -1,31 +1,17 @@
-"""Student schedule: AdamW 2e-3, wd 0.05, 1-epoch warm-up, cosine, 12 epochs.
+"""Student schedule: the CIFAR-10 grid's ``adamw_cosine_4e.py`` over 12 epochs.
 
-The optimisation of ``configs/benchmark/cifar10`` (the usual recipe of ViT
-students, used for the CNN teacher too): the learning rate warms up
-linearly from 1 % over the first epoch, then follows a cosine down to 1 %
-at the last epoch (both per iteration). Validation comes after the last
-epoch (and so does the one checkpoint, see ``runtime.py``).
+AdamW 2e-3, wd 0.05, a 1-epoch linear warm-up from 1 %, then a cosine down
+to 1 % at the last epoch (both per iteration), as every student of
+``configs/benchmark/cifar10``; only the number of epochs differs.
+Validation comes after the last epoch (and so does the one checkpoint, see
+``runtime.py``).
 """
-_lr = 2e-3
+_base_ = ['../../../cifar10/_base_/schedules/adamw_cosine_4e.py']
+
 _epochs = 12
 
-optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=_lr, weight_decay=0.05))
 param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=1e-2,
-        by_epoch=True,
-        begin=0,
-        end=1,
-        convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR',
-        by_epoch=True,
-        begin=1,
-        end=_epochs,
-        T_max=_epochs - 1,
-        eta_min=_lr * 1e-2,
-        convert_to_iter_based=True),
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], end=_epochs, T_max=_epochs - 1),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=_epochs, val_interval=_epochs)
+train_cfg = dict(max_epochs=_epochs, val_interval=_epochs)
