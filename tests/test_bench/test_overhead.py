@@ -113,7 +113,7 @@ def test_tool_errors_are_one_line(tmp_path):
     import sys
     proc = subprocess.run(
         [sys.executable, 'tools/benchmark/overhead.py', '--pairs', 'nope'],
-        cwd=REPO, capture_output=True, text=True, timeout=120)
+        cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith(
         "overhead.py: error: --pairs: 'nope' is not a pair of ")
