@@ -37,8 +37,9 @@ from lfcc_mm.utils.user_errors import UserError, read_json
 from .fingerprint import file_sha256, run_fingerprint, stable_hash
 from .progress import read_progress
 from .results import RunRecord, load_results, save_results, write_json_atomic
-from .run_config import (BenchConfig, family_of, find_bench_configs,
-                         innermost_dataset, load_bench_config)
+from .run_config import (BenchConfig, class_folders, family_of,
+                         find_bench_configs, innermost_dataset,
+                         load_bench_config)
 from .worker import JOB_FILE, RESULT_FILE
 
 #: Repository root: configs are recorded relative to it.
@@ -162,11 +163,11 @@ def class_context(cfg: Any) -> Dict[str, Any]:
     root = dataset.get('data_root')
     if kind != 'FolderSubsetDataset' or not root:
         return dict(dataset=kind)
-    classes = _class_folders(root)
+    classes = class_folders(root)
     test_root = innermost_dataset(cfg.val_dataloader.dataset).get(
         'data_root')
     if test_root and osp.isdir(test_root) and osp.isdir(root):
-        test_classes = _class_folders(test_root)
+        test_classes = class_folders(test_root)
         if test_classes != classes:
             raise UserError(
                 f'the training folder {root} and the test folder {test_root} '
@@ -175,13 +176,6 @@ def class_context(cfg: Any) -> Dict[str, Any]:
                 f'{sorted(set(test_classes) - set(classes))}')
     return dict(dataset=kind, classes=classes)
 
-
-def _class_folders(root: str) -> List[str]:
-    """Sorted sub-folder names of ``root`` (empty when it is no folder)."""
-    if not osp.isdir(root):
-        return []
-    return sorted(d for d in os.listdir(root)
-                  if osp.isdir(osp.join(root, d)))
 
 
 class Benchmark:

@@ -194,6 +194,22 @@ def swap_dataset(cfg: Config, dataset: str) -> None:
     set_num_classes(cfg.model, base.data_preprocessor.num_classes)
 
 
+def class_folders(root: str) -> List[str]:
+    """Sorted sub-folder names of ``root``: the labels of a folder dataset.
+
+    Args:
+        root (str): A ``root/<class>/<image>`` folder.
+
+    Returns:
+        list[str]: Class names in label order (empty when ``root`` is not
+        a folder).
+    """
+    if not osp.isdir(root):
+        return []
+    return sorted(d for d in os.listdir(root)
+                  if osp.isdir(osp.join(root, d)))
+
+
 def match_folder_classes(cfg: Config) -> None:
     """Give the model one output per class folder of the training root.
 
@@ -209,7 +225,7 @@ def match_folder_classes(cfg: Config) -> None:
     root = _innermost(cfg.train_dataloader.dataset).get('data_root')
     if not root or not osp.isdir(root):
         return
-    count = sum(osp.isdir(osp.join(root, d)) for d in os.listdir(root))
+    count = len(class_folders(root))
     preprocessor = cfg.get('data_preprocessor') or {}
     if count and count != preprocessor.get('num_classes', count):
         set_num_classes(cfg.model, count)
