@@ -70,10 +70,13 @@ def _write_images(root, classes=('a', 'b'), per_class=2):
     return str(root)
 
 
+FOLDER_CLASSES = ('a', 'b')
+
+
 @pytest.fixture(scope='module')
 def folder(tmp_path_factory):
     """A class-folder tree: 2 classes x 2 random 32x32 PNGs."""
-    return _write_images(tmp_path_factory.mktemp('folder'))
+    return _write_images(tmp_path_factory.mktemp('folder'), FOLDER_CLASSES)
 
 
 def _write_pickles(root, folder, files, label_key, labels, n):
@@ -108,13 +111,16 @@ def fake_cifar(tmp_path, monkeypatch):
 
 @pytest.fixture(scope='module')
 def teacher_ckpts(tmp_path_factory):
-    """One checkpoint per teacher config, in mmengine's layout."""
+    """One checkpoint per teacher config, in mmengine's layout, with the
+    class-folder's 2 classes (a folder's class count sets every head's
+    ``num_classes``, the teacher's too)."""
     out = tmp_path_factory.mktemp('ckpt')
     ckpts = {}
     for teacher in TEACHERS:
-        cfg = _load(teacher.path)
+        model_cfg = copy.deepcopy(_load(teacher.path).model)
+        model_cfg.head.num_classes = len(FOLDER_CLASSES)
         init_default_scope('mmpretrain')
-        model = MODELS.build(cfg.model)
+        model = MODELS.build(model_cfg)
         path = out / f'{teacher.teacher}.pth'
         torch.save({'state_dict': model.state_dict()}, path)
         ckpts[teacher.teacher] = str(path)
