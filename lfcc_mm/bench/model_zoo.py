@@ -231,11 +231,71 @@ def _cell(summary: SummaryRow) -> str:
     return f'{summary.mean:.2f} ({seeds})'
 
 
+def _short_direction(row: SummaryRow) -> str:
+    """``ViT → CNN`` (the pair name when a family is unknown)."""
+    if row.teacher_family and row.student_family:
+        return f'{row.teacher_family} → {row.student_family}'
+    return str(row.pair)
+
+
+def overview_markdown(summary: Sequence[SummaryRow]) -> str:
+    """Every method against every pair in one table: Δ vs. scratch.
+
+    Columns are the pairs (``ViT → CNN``, with the models below), rows the
+    methods in the order first seen, then the scratch and teacher top-1 the
+    deltas are measured against. A cell whose seed count differs from its
+    pair's scratch row says how many seeds it has; ``—`` where a method was
+    not run on a pair.
+
+    Args:
+        summary (Sequence[SummaryRow]): From :func:`summarize_by_config`.
+
+    Returns:
+        str: Markdown (no trailing newline); ``''`` for fewer than two
+        pairs (the per-pair tables say it all).
+    """
+    pairs = list(dict.fromkeys(s.pair for s in summary
+                               if s.method != 'teacher'))
+    if len(pairs) < 2:
+        return ''
+    cell = {(s.pair, s.method): s for s in summary if s.method != 'teacher'}
+    teachers = {s.teacher: s for s in summary if s.method == 'teacher'}
+    first = {p: next(s for s in summary if s.pair == p) for p in pairs}
+    methods = list(dict.fromkeys(s.method for s in summary
+                                 if s.method not in ('teacher', 'scratch')))
+
+    def delta(pair: str, method: str) -> str:
+        row, scratch = cell.get((pair, method)), cell.get((pair, 'scratch'))
+        if row is None or row.delta is None:
+            return '—'
+        text = f'{row.delta:+.2f}'
+        if scratch is not None and row.n != scratch.n:
+            text += f' ({row.n} seed' + ('s)' if row.n > 1 else ')')
+        return text
+
+    def top1(row: Optional[SummaryRow]) -> str:
+        return '—' if row is None else f'{row.mean:.2f}'
+
+    lines = ['| Method | ' + ' | '.join(
+                 f'{_short_direction(first[p])}<br>{first[p].teacher} → '
+                 f'{first[p].student}' for p in pairs) + ' |',
+             '|---|' + '---|' * len(pairs)]
+    for method in methods:
+        lines.append(f'| {method} | '
+                     + ' | '.join(delta(p, method) for p in pairs) + ' |')
+    lines.append('| *scratch top-1* | ' + ' | '.join(
+        top1(cell.get((p, 'scratch'))) for p in pairs) + ' |')
+    lines.append('| *teacher top-1* | ' + ' | '.join(
+        top1(teachers.get(first[p].teacher)) for p in pairs) + ' |')
+    return '\n'.join(lines)
+
+
 def results_markdown(rows: Sequence[RunRecord], settings_id: str,
                      readme_dir: str, log_hint: Optional[str] = None) -> str:
-    """The README's results section: one table per pair.
+    """The README's results section: an overview, then one table per pair.
 
-    Each pair gets a direction heading (``### ViT → CNN: vit-s →
+    The overview (:func:`overview_markdown`, two pairs or more) puts every
+    method's Δ vs. scratch on every pair in one table. Each pair gets a direction heading (``### ViT → CNN: vit-s →
     res18-w16``), then its teacher's top-1 and every method's mean ± std
     over seeds and Δ vs. scratch, each linked to its config, then the
     flagged line when the teacher is too weak
@@ -264,6 +324,10 @@ def results_markdown(rows: Sequence[RunRecord], settings_id: str,
              f'written by `{TOOL}`.']
     if log_hint:
         lines += ['', f'Logs: {log_hint}']
+    overview = overview_markdown(summary)
+    if overview:
+        lines += ['', '### All pairs: Δ vs. scratch (points)', '',
+                  overview]
     for pair in pairs:
         mine = [s for s in summary if s.pair == pair]
         table = [s for s in [teachers.get(mine[0].teacher)] if s] + mine

@@ -14,7 +14,7 @@ import yaml
 
 from lfcc_mm.bench.model_zoo import (END_MARKER, START_MARKER,
                                      replace_between_markers,
-                                     update_model_zoo)
+                                     results_markdown, update_model_zoo)
 from lfcc_mm.bench.results import save_results
 from lfcc_mm.utils import UserError
 
@@ -147,6 +147,32 @@ def test_readme_table_replaces_only_the_marked_section(repo):
     # the flag sits under its own pair's table, after the vit-t rows
     assert lines.index(flags[0]) > lines.index(
         '### CNN → ViT: res18-w32 → vit-t')
+
+
+def test_readme_overview_puts_every_method_of_every_pair_in_one_table(
+        tmp_path):
+    """Δ vs. scratch per method (rows) and pair (columns); a cell with
+    fewer seeds than its scratch row says so; '—' where a method did not
+    run on a pair; scratch and teacher top-1 close the table."""
+    rows = grid_rows('g1') + [
+        record('dkd', 'vit-s', 'res18-w16', 0, 51.0, 'g1')]
+    section = results_markdown(rows, 'g1', BENCH)
+    lines = section.splitlines()
+    start = lines.index('### All pairs: Δ vs. scratch (points)')
+    assert lines[start + 2:start + 9] == [
+        '| Method | ViT → CNN<br>vit-s → res18-w16 | '
+        'CNN → ViT<br>res18-w32 → vit-t |',
+        '|---|---|---|',
+        '| kd | +4.00 | +2.00 |',
+        '| lfcc | +8.00 | +3.00 |',
+        '| dkd | -1.00 (1 seed) | — |',
+        '| *scratch top-1* | 52.00 | 40.00 |',
+        '| *teacher top-1* | 80.00 | 44.00 |']
+    # before the per-pair tables
+    assert start < lines.index('### ViT → CNN: vit-s → res18-w16')
+    # one pair: no overview
+    one = [r for r in rows if r.teacher == 'vit-s']
+    assert 'All pairs' not in results_markdown(one, 'g1', BENCH)
 
 
 def test_same_input_gives_the_same_bytes(repo):
