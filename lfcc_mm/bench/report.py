@@ -361,7 +361,7 @@ def plot_top1(rows: Sequence[SummaryRow], out_file: str) -> str:
         ax.set_ylabel('top-1 (%)')
         ax.grid(axis='y', alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=7, loc='lower right')
+            ax.legend(fontsize=7, loc='best')
     fig.suptitle('Student top-1 (mean ± std over seeds)', fontsize=10)
     fig.tight_layout()
     fig.savefig(out_file, dpi=120)
