@@ -219,7 +219,7 @@ def _direction(row: SummaryRow) -> str:
     unknown)."""
     models = f'{row.teacher} → {row.student}'
     if row.teacher_family and row.student_family:
-        return f'{row.teacher_family} → {row.student_family}: {models}'
+        return f'{_short_direction(row)}: {models}'
     return models
 
 
@@ -295,8 +295,8 @@ def results_markdown(rows: Sequence[RunRecord], settings_id: str,
     """The README's results section: an overview, then one table per pair.
 
     The overview (:func:`overview_markdown`, two pairs or more) puts every
-    method's Δ vs. scratch on every pair in one table. Each pair gets a direction heading (``### ViT → CNN: vit-s →
-    res18-w16``), then its teacher's top-1 and every method's mean ± std
+    method's Δ vs. scratch on every pair in one table. Each pair gets a
+    direction heading (``### ViT → CNN: vit-s → res18-w16``), then its teacher's top-1 and every method's mean ± std
     over seeds and Δ vs. scratch, each linked to its config, then the
     flagged line when the teacher is too weak
     (:func:`~lfcc_mm.bench.report.weak_teachers`).
