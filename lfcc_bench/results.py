@@ -43,7 +43,7 @@ class RunRecord:
             share one table; ``''`` for rows written before settings were
             recorded (never reused).
         fingerprint (str): Hash of everything that shaped this row (see
-            :func:`~lfcc_mm.bench.fingerprint.run_fingerprint`); a row is
+            :func:`~lfcc_bench.fingerprint.run_fingerprint`); a row is
             reused only when a new run's fingerprint equals it.
         teacher_sha256 (str, optional): SHA-256 of the teacher weights: of
             this teacher's file for a teacher row, of the teacher it learned

@@ -48,7 +48,7 @@ from .run_config import find_bench_configs
 
 MODES = ('floor', 'lfcc')
 #: Repository root (default configs are relative to it).
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: The benchmark whose ``{teacher}_{student}`` pairs ``--pairs`` names.
 BENCH_DIR = osp.join(REPO_ROOT, 'configs', 'benchmark', 'cifar10')
 #: The method of a pair that is measured (LFCC + logit KD, as the
@@ -270,7 +270,7 @@ def measure(mode: str, config: str, batch_size: int, img_size: int,
 def measure_in_subprocess(mode: str, config: str, batch_size: int,
                           img_size: int, steps: int, warmup: int,
                           threads: int = 0) -> Measurement:
-    """Run :func:`measure` in a fresh ``python -m lfcc_mm.bench.overhead``.
+    """Run :func:`measure` in a fresh ``python -m lfcc_bench.overhead``.
 
     Args:
         mode (str): ``'floor'`` or ``'lfcc'``.
@@ -288,7 +288,7 @@ def measure_in_subprocess(mode: str, config: str, batch_size: int,
     Raises:
         RuntimeError: If the child fails (with the end of its output).
     """
-    cmd = [sys.executable, '-m', 'lfcc_mm.bench.overhead', '--child', mode,
+    cmd = [sys.executable, '-m', 'lfcc_bench.overhead', '--child', mode,
            '--config', config, '--batch-size', str(batch_size),
            '--img-size', str(img_size), '--steps', str(steps),
            '--warmup', str(warmup), '--threads', str(threads)]
