@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.logging import print_log
 
-from lfcc_mm.utils.user_errors import UserError, read_json
+from lfcc_mm.errors import UserError, read_json
 
 from .fingerprint import file_sha256, run_fingerprint, stable_hash
 from .progress import read_progress

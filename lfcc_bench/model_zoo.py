@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 from .report import (SummaryRow, delta_text, summarize, summary_key,
                      teacher_check_markdown, weak_teachers)

@@ -42,7 +42,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, List, Sequence
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 from .run_config import find_bench_configs
 
@@ -335,7 +335,7 @@ def overhead_table(cases: Sequence[Case], batch_size: int, img_size: int,
 def _child_main(argv=None) -> None:
     """Entry of the measuring subprocess: print one JSON line."""
     import lfcc_mm  # noqa: F401  (shims, registries)
-    from lfcc_mm.utils.user_errors import exit_on_user_error
+    from lfcc_mm.cli import exit_on_user_error
     p = argparse.ArgumentParser()
     p.add_argument('--child', choices=MODES, required=True)
     p.add_argument('--config', required=True)

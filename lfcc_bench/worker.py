@@ -84,7 +84,8 @@ def run_job(job: Dict[str, Any]) -> Dict[str, Any]:
 def main(job_file: str) -> None:
     """Run the job in ``job_file``; write ``result.json`` beside it."""
     from lfcc_bench.results import write_json_atomic
-    from lfcc_mm.utils.user_errors import exit_on_user_error, read_json
+    from lfcc_mm.cli import exit_on_user_error
+    from lfcc_mm.errors import read_json
     with exit_on_user_error():
         job = read_json(job_file, 'benchmark job')
         result = run_job(job)

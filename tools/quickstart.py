@@ -34,7 +34,7 @@ from lfcc_bench.driver import Benchmark, BenchOptions, DataChoice
 from lfcc_bench.numerics import CPU_ISAS, pin_cpu_numerics
 from lfcc_bench.report import write_report
 from lfcc_bench.results import load_results
-from lfcc_mm.utils import UserError, exit_on_user_error
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 #: The digits grid (of this checkout) and what the quickstart runs of it.
 BENCH_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),

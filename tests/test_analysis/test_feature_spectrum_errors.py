@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 import lfcc_bench.analysis
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR, UserError
+from lfcc_mm.errors import EXIT_USER_ERROR, UserError
 from mmrazor.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

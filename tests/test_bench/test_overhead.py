@@ -13,7 +13,7 @@ from lfcc_bench.overhead import (BENCH_DIR, DEFAULT_CONFIG, Case,
                                     load_lfcc_config, measure,
                                     measure_in_subprocess, overhead_table,
                                     pair_case)
-from lfcc_mm.utils import UserError
+from lfcc_mm.cli import UserError
 
 from .conftest import REPO
 

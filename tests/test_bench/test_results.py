@@ -23,7 +23,7 @@ from lfcc_bench.report import write_report
 from lfcc_bench.results import (RESULTS_FILE, RunRecord, load_results,
                                    save_results, write_json_atomic)
 from lfcc_bench.worker import RESULT_FILE
-from lfcc_mm.utils import UserError
+from lfcc_mm.cli import UserError
 
 from .conftest import REPO
 

@@ -29,7 +29,7 @@ from PIL import Image
 
 from lfcc_bench.run_config import (BenchConfig, find_bench_configs,
                                       load_bench_config)
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 from .config_helpers import CONFIGS
 

@@ -39,10 +39,10 @@ from mmrazor.registry import MODELS
 
 from lfcc_bench.analysis import FeatureSpectrumAnalyzer, build_image_folder_loader
 from lfcc_bench.analysis.report import format_table, plot_cka, plot_spectra
-from lfcc_mm.utils.cli import (CFG_OPTIONS_HELP, CfgOptionsAction,
+from lfcc_mm.cli.runner import (CFG_OPTIONS_HELP, CfgOptionsAction,
                                load_cfg_file, merge_cfg_options)
-from lfcc_mm.utils.config_checks import check_work_dir, describe_registry_miss
-from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
+from lfcc_mm.cli.config_checks import check_work_dir, describe_registry_miss
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 # The fewest images linear CKA accepts (lfcc_bench.analysis.cka.linear_cka):
 # the debiased HSIC estimator divides by (n - 3).

@@ -48,7 +48,7 @@ from lfcc_bench.numerics import CPU_ISAS, pin_cpu_numerics
 from lfcc_bench.report import write_report
 from lfcc_bench.results import load_results
 from lfcc_bench.run_config import find_bench_configs
-from lfcc_mm.utils import UserError, exit_on_user_error
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 BENCH_DIR = 'configs/benchmark/cifar10'
 #: The default run: one pair per direction out of and into CNNs.

@@ -30,7 +30,7 @@ import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
 from lfcc_bench.overhead import (BENCH_DIR, DEFAULT_CONFIG, PAIR_METHOD,
                                     config_case, load_lfcc_config,
                                     overhead_table, pair_case)
-from lfcc_mm.utils import UserError, exit_on_user_error
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
