@@ -64,7 +64,7 @@ def test_pin_cpu_numerics_in_a_fresh_process():
         'print(json.dumps(n.pin_cpu_numerics(1)))\n'
         'import torch\n'
         'torch.ones(3).sum()\n')
-    path = osp.join(REPO, 'lfcc_mm', 'bench', 'numerics.py')
+    path = osp.join(REPO, 'lfcc_bench', 'numerics.py')
     env = {k: v for k, v in __import__('os').environ.items()
            if k not in ('ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA',
                         'MKL_CBWR')}
