@@ -57,8 +57,8 @@ def find_readmes(root: Path) -> List[Path]:
         ]
         in_docs = Path(dirpath) == docs or docs in Path(dirpath).parents
         found += [
-            Path(dirpath) / f for f in filenames if f.endswith('.md') and (
-                f.startswith('README') or in_docs)
+            Path(dirpath) / f for f in filenames
+            if f.endswith('.md') and (f.startswith('README') or in_docs)
         ]
     return sorted(found)
 
@@ -324,8 +324,9 @@ def test_checker_reports_each_kind_of_problem(tmp_path):
 
 
 #: Every script a page runs -> the test file that runs it for real (on tiny
-#: data). A new command in a page fails ``test_every_readme_script_is_exercised``
-#: until a test runs it and is listed here.
+#: data). A new command in a page fails
+#: ``test_every_readme_script_is_exercised`` until a test runs it and is
+#: listed here.
 EXERCISED_BY = {
     'scripts/quickstart.sh': 'tests/test_docs/test_readme.py',
     'tools/quickstart.py': 'tests/test_bench/test_tools_e2e.py',
@@ -378,14 +379,26 @@ def test_every_readme_script_is_exercised():
             f'{runner} does not run {script}')
 
 
+#: Shell wrappers -> the Python tool that receives their ``--options``.
+FLAGS_GO_TO = {
+    'scripts/quickstart.sh': 'tools/quickstart.py',
+    'tools/dist_train.sh': 'tools/train.py',
+    'tools/dist_test.sh': 'tools/test.py',
+    'tools/slurm_train.sh': 'tools/train.py',
+    'tools/slurm_test.sh': 'tools/test.py',
+}
+
+
 def readme_flags() -> Dict[str, Dict[str, List[str]]]:
-    """Per Python script, each ``--option`` the pages pass it and where.
+    """Per Python tool, each ``--option`` the pages pass it (directly or
+    through a wrapper of ``FLAGS_GO_TO``) and where.
 
     Returns:
         dict: ``{script: {flag: [page, ...]}}``.
     """
     flags: Dict[str, Dict[str, List[str]]] = {}
     for readme, script, found in readme_commands():
+        script = FLAGS_GO_TO.get(script, script)
         if script.endswith('.py'):
             for flag in found:
                 flags.setdefault(script, {}).setdefault(flag, []).append(
