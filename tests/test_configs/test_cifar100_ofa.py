@@ -287,19 +287,48 @@ def test_train_loader_drops_the_incomplete_last_batch(name):
     assert _load(name).train_dataloader.get('drop_last') is True
 
 
-@pytest.mark.parametrize('data', ['data_cnn.py', 'data_vit.py'])
+DATA_BASES = ['data_res18.py', 'data_mbv2.py', 'data_deit-t.py',
+              'data_resmlp-s12.py']
+
+
+@pytest.mark.parametrize('data', DATA_BASES)
 def test_pipelines_upsample_cifar_images_to_224(data):
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(str(DIR / '_base_' / data))
     img = torch.randint(0, 256, (32, 32, 3), dtype=torch.uint8).numpy()
-    for pipeline in (cfg.train_pipeline, cfg.test_pipeline,
-                     cfg.test_pipeline_crop09):
-        out = img
-        results = dict(img=out, gt_label=3, img_shape=(32, 32),
+    for pipeline in (cfg.train_pipeline,
+                     cfg.val_dataloader.dataset.pipeline):
+        results = dict(img=img, gt_label=3, img_shape=(32, 32),
                        ori_shape=(32, 32))
         for step in pipeline:
             results = TRANSFORMS.build(copy.deepcopy(step))(results)
         assert tuple(results['inputs'].shape) == (3, 224, 224)
+    assert cfg.test_dataloader == cfg.val_dataloader
+
+
+def test_lfcc_kd_row_is_its_lfcc_row_plus_the_kd_rows_term():
+    """Each ``lfcc-kd_*`` inherits its ``lfcc_*`` row: same everything but
+    the added logit KD term, which is exactly the KD row's."""
+    for name in NAMES:
+        method, teacher, student = _parts(name)
+        if method != 'lfcc-kd':
+            continue
+        both = _load(name)
+        lfcc = _load(name.replace('lfcc-kd_', 'lfcc_', 1))
+        kd = _load(name.replace('lfcc-kd_', 'kd_', 1))
+        d_both, d_lfcc, d_kd = (c.model.distiller.to_dict()
+                                for c in (both, lfcc, kd))
+        for key in ('student_recorders', 'teacher_recorders',
+                    'distill_losses', 'loss_forward_mappings'):
+            assert d_both[key] == {**d_lfcc[key], **d_kd[key]}, (name, key)
+        assert d_both['connectors'] == d_lfcc['connectors']
+        for key in ('type', 'architecture', 'teacher', 'teacher_ckpt'):
+            assert both.model[key] == lfcc.model[key], (name, key)
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
+                    'data_preprocessor', 'optim_wrapper', 'param_scheduler',
+                    'train_cfg', 'val_cfg', 'default_hooks', 'custom_hooks',
+                    'auto_scale_lr'):
+            assert both.get(key) == lfcc.get(key), (name, key)
 
 
 def test_released_teacher_layout_through_teacher_ckpt(tmp_path):

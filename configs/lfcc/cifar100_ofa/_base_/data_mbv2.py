@@ -1,0 +1,6 @@
+"""CIFAR-100 at 224 px for the MobileNetV2 student: ``data_cnn.py`` as is.
+
+Eval: resize to 256 (timm ``mobilenetv2_100`` ``crop_pct`` 0.875), centre
+crop 224.
+"""
+_base_ = ['./data_cnn.py']
