@@ -3,9 +3,9 @@
 :func:`distill` builds the Runner exactly as ``tools/train.py`` does
 (:func:`lfcc_mm.utils.cli.load_config` then :func:`lfcc_mm.utils.cli.run`,
 so the same checks, defaults and one-line errors apply), trains, and exports
-the trained student beside the run: ``<work_dir>/student.pth`` (its weights
-only) and ``<work_dir>/student.py`` (its plain mmpretrain config). The model
-it returns is re-loaded from these two files, strictly, so it is what
+the trained student: ``<work_dir>/student/student.pth`` (its weights
+only) and ``<work_dir>/student/student.py`` (its plain mmpretrain
+config). The model it returns is re-loaded from these two files, strictly, so it is what
 anyone who uses the files gets.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from lfcc_mm.utils.user_errors import UserError
 from .student import init_student, is_distillation_config, \
     write_student_config
 
+EXPORT_DIR = 'student'
 STUDENT_CHECKPOINT = 'student.pth'
 STUDENT_CONFIG = 'student.py'
 
@@ -68,7 +69,8 @@ def distill(config: Union[str, os.PathLike],
         ...     cfg_options={'train_cfg.max_epochs': 1,
         ...                  'model.teacher_ckpt': '/abs/teacher.pth'})
         >>> result.model  # trained student, eval mode
-        >>> result.checkpoint, result.config  # runs/lfcc_kd/student.{pth,py}
+        >>> result.checkpoint  # runs/lfcc_kd/student/student.pth
+        >>> result.config  # runs/lfcc_kd/student/student.py
 
     Args:
         config (str | PathLike): Config file, resolved as given (relative
@@ -103,7 +105,8 @@ def distill(config: Union[str, os.PathLike],
     cfg = load_config(args, 'train')
     runner = run(cfg, 'train')
     work_dir = osp.abspath(runner.work_dir)
-    ckpt_path, cfg_path = export_from_runner(runner, cfg, work_dir)
+    ckpt_path, cfg_path = export_from_runner(
+        runner, cfg, osp.join(work_dir, EXPORT_DIR))
     model = init_student(cfg_path, ckpt_path, device=device)
     return DistillResult(model=model, checkpoint=ckpt_path, config=cfg_path,
                          work_dir=work_dir, runner=runner)

@@ -105,6 +105,32 @@ def student_model_cfg(architecture: Mapping[str, Any]) -> ConfigDict:
     return arch
 
 
+def classifier_preprocessor(preprocessor: Mapping[str, Any]) -> ConfigDict:
+    """The algorithm's data preprocessor, in a form ``ImageClassifier`` takes.
+
+    mmpretrain's ``ImageClassifier`` passes ``batch_augments`` to its data
+    preprocessor, which mmengine's ``ImgDataPreprocessor`` does not accept;
+    that one becomes the equivalent ``ClsDataPreprocessor`` (same channel
+    flip, then the same ``(x - mean) / std``, same padding). Others are
+    copied.
+
+    Args:
+        preprocessor (Mapping): The distillation algorithm's
+            ``data_preprocessor`` dict.
+
+    Returns:
+        ConfigDict: The student's ``data_preprocessor``.
+    """
+    out = ConfigDict(copy.deepcopy(dict(preprocessor)))
+    if str(out.get('type', '')).split('.')[-1] != 'ImgDataPreprocessor':
+        return out
+    flip = bool(out.pop('bgr_to_rgb', False) or out.pop('rgb_to_bgr', False))
+    kept = {k: out[k] for k in ('mean', 'std', 'pad_size_divisor',
+                                'pad_value') if k in out}
+    return ConfigDict(type='mmpretrain.ClsDataPreprocessor', to_rgb=flip,
+                      **kept)
+
+
 def student_config(config: ConfigType) -> Config:
     """The plain mmpretrain config of a distillation config's student.
 
@@ -132,9 +158,10 @@ def student_config(config: ConfigType) -> Config:
     preprocessor = model.get('data_preprocessor') or cfg.get(
         'data_preprocessor')
     if preprocessor:
-        student.data_preprocessor = copy.deepcopy(preprocessor)
+        student.data_preprocessor = classifier_preprocessor(preprocessor)
     text = {k: v for k, v in cfg.to_dict().items()
-            if k not in ('model', 'load_from', 'resume')}
+            if k not in ('model', 'load_from', 'resume', 'work_dir',
+                         'launcher')}
     text['model'] = student.to_dict()
     val_cfg = text.get('val_cfg')
     if isinstance(val_cfg, Mapping) and str(val_cfg.get('type', '')).split(
