@@ -10,7 +10,11 @@ them and that there is no import cycle):
    users import; never import this layer;
 3. this package: argument parsing and config loading
    (:mod:`.runner`, :mod:`.config_checks`) and the exit on a user error
-   (:mod:`.exit_on_error`).
+   (:mod:`.exit_on_error`); :mod:`lfcc_mm.apis` (the Python API, which
+   runs configs the way the tools do) sits beside it.
+
+The benchmark and analysis tooling (``lfcc_bench/``) and ``tools/`` live in
+the checkout, above all of these; nothing in lfcc_mm imports them.
 """
 from lfcc_mm.errors import EXIT_USER_ERROR, UserError
 
