@@ -56,11 +56,12 @@ def all_configs() -> List[str]:
 def distill_configs() -> List[str]:
     """The distillation configs (LFCC and baselines), relative paths.
 
-    Teacher fine-tuning and from-scratch (``baselines/scratch/``) configs
-    train one model alone and are not listed.
+    Teacher fine-tuning, from-scratch (``baselines/scratch/``) and student
+    (``students/``) configs train or test one model alone and are not listed.
     """
     return [c for c in all_configs()
-            if not c.startswith(('teachers/', 'baselines/scratch/'))]
+            if not c.startswith(('teachers/', 'baselines/scratch/',
+                                 'students/'))]
 
 
 @functools.lru_cache(maxsize=None)
