@@ -736,7 +736,7 @@ def _distiller_text(teacher: ModelProbe, student: ModelProbe,
                 args['branch'] = 'cnn'
             else:
                 args.update(branch='token', hw=tap.grid, final_grid=final_grid)
-            conn.append(f'stage{k}={_fmt(args, 0, 'stage1', 12)},')
+            conn.append(f'stage{k}={_fmt(args, 0, "stage1", 12)},')
     pad = '\n            '
     parts = []
     if method == 'lfcc-kd':
