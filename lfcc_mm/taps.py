@@ -538,7 +538,7 @@ def probe_model(spec: str,
         raise UserError(
             f'{role} {spec!r}: found neither two strides nor a run of '
             f'blocks among its {len(taps)} spatial outputs')
-    return ModelProbe(
+    probe = ModelProbe(
         spec=spec, short=info['short'], model_cfg=info['model_cfg'],
         input_size=input_size, taps=taps, stages=stages,
         blocks=blocks if len(stages) < 2 else [], logits=logits[0],
@@ -547,6 +547,16 @@ def probe_model(spec: str,
         else 'head.loss_module',
         data_preprocessor=info['data_preprocessor'], ckpt=info['ckpt'],
         pretrained_by_timm=info['kind'] == 'timm')
+    if info['kind'] == 'timm' and role == 'student':
+        # Scoped (unscoped, MMRazor's distillation 'CrossEntropyLoss' would
+        # be built); the loss of the shipped students of each recipe: label
+        # smoothing with Mixup / CutMix soft labels (DeiT recipe), else CE.
+        probe.model_cfg = dict(probe.model_cfg, loss=(
+            dict(type='mmpretrain.CrossEntropyLoss')
+            if probe.family == 'cnn' else dict(
+                type='mmpretrain.LabelSmoothLoss', label_smooth_val=0.1,
+                mode='original')))
+    return probe
 
 
 # ------------------------------------------------------------ matching --
