@@ -529,7 +529,10 @@ def probe_model(spec: str,
     if not leaves:
         raise UserError(f'{role} {spec!r}: found no module that outputs the '
                         f'(1, {num_classes}) logits')
-    logits = leaves[-1]
+    # The layer that makes the logits (timm heads may end in a Flatten).
+    weighted = [r for r in leaves
+                if hasattr(model.get_submodule(r[0]), 'weight')]
+    logits = (weighted or leaves)[-1]
     head_in = int(logits[3].shape[-1]) if isinstance(logits[3],
                                                      Tensor) else 0
     stages = stages_of(taps)
@@ -769,7 +772,8 @@ def write_pair_config(teacher: ModelProbe,
                       student: ModelProbe,
                       method: str,
                       out_dir: str = DEFAULT_OUT_DIR,
-                      force: bool = False) -> str:
+                      force: bool = False,
+                      text: Optional[str] = None) -> str:
     """Write :func:`pair_config_text` to ``out_dir/<config_name>``.
 
     Args:
@@ -779,6 +783,7 @@ def write_pair_config(teacher: ModelProbe,
         out_dir (str): Output folder (created). Defaults to
             ``configs/generated``.
         force (bool): Overwrite an existing file.
+        text (str, optional): The text, if already made.
 
     Returns:
         str: The path written.
@@ -786,7 +791,8 @@ def write_pair_config(teacher: ModelProbe,
     Raises:
         UserError: The file exists and ``force`` is False.
     """
-    text = pair_config_text(teacher, student, method, out_dir)
+    if text is None:
+        text = pair_config_text(teacher, student, method, out_dir)
     path = osp.join(out_dir, config_name(method, teacher, student))
     if osp.exists(path) and not force:
         raise UserError(f'{path} exists; pass --force to overwrite it or '
