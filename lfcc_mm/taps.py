@@ -20,7 +20,7 @@ hand-written code per architecture:
      Swin). A map with ``C == W`` would read as ``'nchw'``: a 4-D tensor
      cannot tell its layout, so this is a guess the output shows;
    - ``(B, N, C)`` with ``N - e`` a square grid for ``0 <= e <= 8`` extra
-     (cls / dist / register) tokens: ``'nlc'``, ``num_extra_tokens = e``;
+     (cls / dist / register) tokens, ``e`` at most half the grid: ``'nlc'``, ``num_extra_tokens = e``;
      else the transposed ``(B, C, N)``: ``'ncl'`` (mmpretrain's Mixer).
 
    1x1 grids (pooled features) and rank-2 outputs are not taps.
@@ -236,7 +236,8 @@ def infer_tap(name: str, module_type: str, output: Any,
     if len(shape) == 3:
         for layout, n, c in (('nlc', shape[1], shape[2]),
                              ('ncl', shape[2], shape[1])):
-            for extra in range(min(MAX_EXTRA_TOKENS, n - 1) + 1):
+            # Extra tokens are few next to the grid: at most half of it.
+            for extra in range(min(MAX_EXTRA_TOKENS, n // 3) + 1):
                 side = math.isqrt(n - extra)
                 stride = (_stride_of(side, input_size)
                           if side * side == n - extra else None)
