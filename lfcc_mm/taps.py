@@ -358,9 +358,12 @@ def blocks_of(taps: Sequence[Tap]) -> List[Tap]:
 # -------------------------------------------------------- model specs --
 def _short_name(name: str) -> str:
     """``deit-tiny_4xb256_in1k`` -> ``deit-tiny``; ``efficientnet_b0`` ->
-    ``efficientnet-b0``; file-name safe, lower case."""
+    ``efficientnet-b0``; ``vit_tiny_patch16_224`` -> ``vit-tiny``;
+    file-name safe, lower case."""
     if '_in1k' in name or re.search(r'_\d+xb\d+', name):
         name = name.split('_')[0]
+    # timm: drop the patch / input-size suffix (vit_tiny_patch16_224).
+    name = re.sub(r'(_patch\d+)?_(224|256|384)$', '', name)
     name = re.sub(r'[^a-z0-9-]+', '-', name.lower().replace('_', '-'))
     return name.strip('-') or 'model'
 

@@ -4,17 +4,21 @@ For each pair: probe teacher and student by a dry forward, write the
 config with ``tools/misc/make_pair_config.py``'s library call into a temp
 folder, load it with mmengine, build it offline (``teacher_ckpt`` cleared,
 ``pretrained`` off) as the Runner does and run one training step on two
-random 224 px images: every distillation loss is finite, the gradients reach
+random 224 px images (the copies in ``configs/generated/`` must be what the
+tool writes): every distillation loss is finite, the gradients reach
 every connector and every student parameter, none the frozen teacher.
 """
 import functools
 import math
+from pathlib import Path
 
 import pytest
 from mmengine import Config
 
 from lfcc_mm import taps
 from test_configs.config_helpers import build_model, random_batch
+
+REPO = Path(__file__).resolve().parents[2]
 
 # (teacher, student, method, direction): none of these pairs is in configs/.
 PAIRS = [
@@ -47,6 +51,12 @@ def test_generated_config_builds_and_trains_one_step(teacher, student,
                                                      tmp_path):
     t_probe, s_probe = _probe(teacher, 'teacher'), _probe(student, 'student')
     path = taps.write_pair_config(t_probe, s_probe, method, str(tmp_path))
+    # configs/generated/ holds exactly what the tool writes today.
+    shipped = REPO / 'configs' / 'generated' / Path(path).name
+    assert shipped.read_text() == taps.pair_config_text(
+        t_probe, s_probe, method, str(shipped.parent)), (
+            f'{shipped} is stale: rerun the command in its docstring with '
+            '--force')
     cfg = Config.fromfile(path)
     model = build_model(cfg)
     data = model.data_preprocessor(random_batch(cfg), training=True)
