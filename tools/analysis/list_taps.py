@@ -11,7 +11,8 @@ Examples::
 
     python tools/analysis/list_taps.py resnet18_8xb32_in1k
     python tools/analysis/list_taps.py timm:swin_tiny_patch4_window7_224 --all
-    python tools/analysis/list_taps.py mmpretrain::deit/deit-tiny_4xb256_in1k.py
+    python tools/analysis/list_taps.py \\
+        mmpretrain::deit/deit-tiny_4xb256_in1k.py
 """
 from __future__ import annotations
 
