@@ -32,8 +32,9 @@ INPUT_SIZE = {'ImageNet': 224, 'CIFAR100': 32}
 
 # Folders with conventions of their own, checked by their own tests: the
 # CIFAR-100 OFA-KD protocol (timm models, 224 px; test_cifar100_ofa.py) and
-# the benchmark grid (test_benchmark_configs.py).
-PROTOCOL_DIRS = ('lfcc/cifar100_ofa/', 'benchmark/')
+# the benchmark grid (test_benchmark_configs.py); and the configs that
+# tools/misc/make_pair_config.py writes (tests/test_taps).
+PROTOCOL_DIRS = ('lfcc/cifar100_ofa/', 'benchmark/', 'generated/')
 
 
 def all_configs() -> List[str]:
