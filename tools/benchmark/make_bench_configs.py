@@ -376,9 +376,23 @@ def pair_config_name(method: str, teacher: str, student: str) -> str:
     return f'{method}_{teacher}_{student}_{DATASET}.py'
 
 
-def pair_config(method: str, teacher: str, student: str) -> str:
-    """Source of one pair x method config."""
-    parent = parent_method(method)
+def pair_config(method: str, teacher: str, student: str,
+                standalone: bool = False) -> str:
+    """Source of one pair x method config.
+
+    Args:
+        method (str): Name of a ``_base_/methods`` file.
+        teacher (str): Teacher model name.
+        student (str): Student model name.
+        standalone (bool): Compose the config from the ``_base_`` files
+            even when its method inherits another (:func:`parent_method`);
+            what the committed file must resolve to (tests). Defaults to
+            False.
+
+    Returns:
+        str: The file's source.
+    """
+    parent = None if standalone else parent_method(method)
     if parent is not None:
         return derived_pair_config(method, parent, teacher, student)
     bases = ['./_base_/student_run.py', f'./_base_/models/{student}.py']
