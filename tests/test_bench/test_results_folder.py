@@ -1,8 +1,8 @@
 """Run artefacts live in ``results/``, not in ``configs/``, and links find them.
 
 Logs, JSON, tables and plots of the measured runs are committed under
-``results/<run>/`` (indexed by ``results/README.md``); the READMEs that
-quote their numbers link there. A moved or renamed artefact must not leave a
+``results/<run>/`` (indexed by ``results/README.md``); the READMEs and
+``docs/`` pages that quote their numbers link there. A moved or renamed artefact must not leave a
 dead link, and none may creep back into ``configs/``.
 """
 import re
@@ -20,9 +20,10 @@ ARTEFACT_SUFFIXES = ('.log', '.png', '.json', '.pth')
 
 
 def _readmes() -> List[Path]:
-    """The READMEs that link run artefacts."""
+    """The READMEs and docs pages that link run artefacts."""
     return sorted([REPO / 'README.md', *RESULTS.rglob('README.md'),
-                   *(REPO / 'configs').rglob('README.md')])
+                   *(REPO / 'configs').rglob('README.md'),
+                   *(REPO / 'docs').rglob('*.md')])
 
 
 def _local_links(readme: Path) -> List[Tuple[str, Path]]:
