@@ -31,15 +31,17 @@ setup(
         'mmrazor==1.0.0',
         'setuptools<81',
         'joblib',
-        'scikit-learn',
-        'matplotlib',
-        'scipy',
     ],
-    # `timm`: the OFA-KD CIFAR-100 protocol (configs/lfcc/cifar100_ofa/),
-    # whose teachers and students are timm models (mmpretrain's
-    # TimmClassifier), and tools/model_converters/timm_upgrade.py.
     extras_require=dict(
-        tests=['pytest', 'timm==1.0.31'], timm=['timm>=1.0,<2']),
+        # The checkout's tooling (lfcc_bench/, not installed: the quickstart,
+        # tools/benchmark/, tools/analysis/) and the DigitsDataset of the
+        # quickstart configs (scikit-learn); requirements/bench.txt.
+        bench=['scikit-learn', 'matplotlib', 'scipy', 'tqdm'],
+        tests=['pytest', 'timm==1.0.31'],
+        # The OFA-KD CIFAR-100 protocol (configs/lfcc/cifar100_ofa/), whose
+        # teachers and students are timm models (mmpretrain's
+        # TimmClassifier), and tools/model_converters/timm_upgrade.py.
+        timm=['timm>=1.0,<2']),
     include_package_data=True,
     # `mim train lfcc_mm CONFIG` looks for lfcc_mm/.mim/{configs,tools}
     # (symlinks in the source tree, real files in a built wheel).

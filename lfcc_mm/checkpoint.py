@@ -20,7 +20,6 @@ import os
 import os.path as osp
 import pickle
 import re
-import tempfile
 from collections import OrderedDict
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Type
@@ -30,7 +29,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
+from lfcc_mm.fileio import torch_save_atomic
 
 STUDENT_PREFIX = 'architecture.'
 TEACHER_PREFIX = 'teacher.'
@@ -439,7 +439,7 @@ def save_atomic(obj: Any, filename: str) -> str:
     The file is written next to ``filename`` under a temporary name, synced,
     and renamed over ``filename`` with :func:`os.replace` only once
     complete; on any failure the temporary file is removed and an existing
-    ``filename`` is untouched. Move tensors to the CPU first (mmengine's
+    ``filename`` is untouched (:func:`lfcc_mm.fileio.torch_save_atomic`). Move tensors to the CPU first (mmengine's
     ``weights_to_cpu``) where they may live on a GPU.
 
     Args:
@@ -449,21 +449,4 @@ def save_atomic(obj: Any, filename: str) -> str:
     Returns:
         str: ``filename``.
     """
-    folder = osp.dirname(osp.abspath(filename))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f'.{osp.basename(filename)}.', suffix='.tmp', dir=folder)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 -> a normal file
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, filename)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
-    return filename
+    return torch_save_atomic(obj, filename)

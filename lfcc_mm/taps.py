@@ -63,10 +63,14 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import torch
 from torch import Tensor, nn
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
+from lfcc_mm.fileio import write_text_atomic
 
-REPO_CONFIGS = osp.join(
-    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs')
+# The shipped configs as the package sees them: lfcc_mm/.mim/configs is a
+# symlink to the checkout's configs/ and real files in a built wheel, so this
+# never climbs out of the package (tests/test_architecture.py).
+REPO_CONFIGS = osp.realpath(
+    osp.join(osp.dirname(osp.abspath(__file__)), '.mim', 'configs'))
 DEFAULT_OUT_DIR = osp.join(REPO_CONFIGS, 'generated')
 METHODS = ('lfcc', 'lfcc-kd', 'kd', 'ofa')
 MAX_EXTRA_TOKENS = 8
@@ -807,9 +811,4 @@ def write_pair_config(teacher: ModelProbe,
     if osp.exists(path) and not force:
         raise UserError(f'{path} exists; pass --force to overwrite it or '
                         '--out-dir to write elsewhere')
-    os.makedirs(out_dir, exist_ok=True)
-    tmp = path + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.write(text)
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, text)

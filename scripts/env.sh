@@ -25,7 +25,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   }
   # torch first, so nothing below pulls a different build
   pip_install -r requirements/torch.txt
-  pip_install -r requirements/runtime.txt -r requirements/tests.txt
+  # runtime (what lfcc_mm imports), bench (the checkout's quickstart, benchmark
+  # and analysis tools), tests
+  pip_install -r requirements/runtime.txt -r requirements/bench.txt \
+    -r requirements/tests.txt
   pip_install --no-build-isolation --no-deps -e .
   echo "$want" > "$stamp"
 fi

@@ -1,7 +1,7 @@
 """Quickstart: distil a CNN teacher into a ViT student on scikit-learn's digits.
 
 Runs the digits grid ``configs/benchmark/digits/`` with the benchmark driver
-(:mod:`lfcc_mm.bench.driver`): a ResNet-18 (width 16) teacher
+(:mod:`lfcc_bench.driver`): a ResNet-18 (width 16) teacher
 (``teachers/resnet18-w16_digits.py``), then a tiny ViT student three ways,
 with the same data, schedule and seed: from scratch, with vanilla KD
 (logits) and with LFCC + the same logit KD (``scratch_``, ``kd_`` and
@@ -10,7 +10,7 @@ with mmengine's logs in its work dir. Prints the held-out top-1 and wall
 time of each and writes ``WORK_DIR/results.json`` (a row per run, with the
 config it ran), ``results.md``, ``top1.png``, ``curves.png``, checkpoints
 and logs. The digits ship with scikit-learn: nothing is downloaded. The CPU
-kernels are capped at AVX2 on one thread (see :mod:`lfcc_mm.bench.numerics`),
+kernels are capped at AVX2 on one thread (see :mod:`lfcc_bench.numerics`),
 so the same seed gives the same numbers on x86 machines with different
 instruction sets.
 
@@ -26,12 +26,15 @@ import sys
 import time
 from typing import List, Optional
 
+# lfcc_bench (benchmark tooling) lives in the checkout, not in the install
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..')))
+
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
-from lfcc_mm.bench.driver import Benchmark, BenchOptions, DataChoice
-from lfcc_mm.bench.numerics import CPU_ISAS, pin_cpu_numerics
-from lfcc_mm.bench.report import write_report
-from lfcc_mm.bench.results import load_results
-from lfcc_mm.utils import UserError, exit_on_user_error
+from lfcc_bench.driver import Benchmark, BenchOptions, DataChoice
+from lfcc_bench.numerics import CPU_ISAS, pin_cpu_numerics
+from lfcc_bench.report import write_report
+from lfcc_bench.results import load_results
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 #: The digits grid (of this checkout) and what the quickstart runs of it.
 BENCH_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),

@@ -9,9 +9,9 @@ Examples:
 import argparse
 
 import lfcc_mm  # noqa: F401 - compat shims must come before mmrazor
-from lfcc_mm.utils.cli import (add_common_args, add_train_args, load_config,
+from lfcc_mm.cli.runner import (add_common_args, add_train_args, load_config,
                              parse_args, run)
-from lfcc_mm.utils.user_errors import exit_on_user_error
+from lfcc_mm.cli import exit_on_user_error
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,7 @@
 """Distil from Python: the ``tools/train.py`` run, as a function.
 
 :func:`distill` builds the Runner exactly as ``tools/train.py`` does
-(:func:`lfcc_mm.utils.cli.load_config` then :func:`lfcc_mm.utils.cli.run`,
+(:func:`lfcc_mm.cli.runner.load_config` then :func:`lfcc_mm.cli.runner.run`,
 so the same checks, defaults and one-line errors apply), trains, and exports
 the trained student: ``<work_dir>/student/student.pth`` (its weights
 only) and ``<work_dir>/student/student.py`` (its plain mmpretrain
@@ -21,7 +21,7 @@ from mmengine.runner import Runner, weights_to_cpu
 from torch import nn
 
 from lfcc_mm.checkpoint import save_atomic
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 from .student import init_student, is_distillation_config, \
     write_student_config
 
@@ -101,7 +101,7 @@ def distill(config: Union[str, os.PathLike],
         cfg_options=dict(cfg_options or {}), launcher='none', amp=amp,
         resume=resume, no_validate=no_validate, auto_scale_lr=False,
         no_pin_memory=False, no_persistent_workers=False)
-    from lfcc_mm.utils.cli import load_config, run
+    from lfcc_mm.cli.runner import load_config, run
     cfg = load_config(args, 'train')
     runner = run(cfg, 'train')
     work_dir = osp.abspath(runner.work_dir)

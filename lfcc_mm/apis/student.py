@@ -24,7 +24,8 @@ from torch import nn
 from lfcc_mm.checkpoint import (is_distillation_state_dict, load_weights,
                                 load_checkpoint_file, state_dict_of,
                                 student_state_dict)
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
+from lfcc_mm.fileio import write_text_atomic
 
 ConfigType = Union[str, os.PathLike, Config]
 
@@ -62,7 +63,7 @@ def load_any_config(config: ConfigType) -> Config:
         except (FileNotFoundError, ValueError) as err:
             raise UserError(f'config {path!r} is not a config of an '
                             f'installed package: {err}') from err
-    from lfcc_mm.utils.cli import load_cfg_file
+    from lfcc_mm.cli.runner import load_cfg_file
     return load_cfg_file(path)
 
 
@@ -193,13 +194,7 @@ def write_student_config(config: ConfigType, filename: str,
               '# the plain mmpretrain model the distillation trained, for '
               'tools/test.py,\n# lfcc_mm.apis.init_student and '
               'mmpretrain.apis.init_model.\n')
-    folder = osp.dirname(osp.abspath(filename))
-    os.makedirs(folder, exist_ok=True)
-    tmp = f'{filename}.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.write(header + cfg.pretty_text)
-    os.replace(tmp, filename)
-    return filename
+    return write_text_atomic(filename, header + cfg.pretty_text)
 
 
 def student_weights(checkpoint: Any, source: str) -> 'dict[str, Any]':

@@ -9,7 +9,27 @@ import torch.nn.functional as F
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
+from lfcc_mm.errors import UserError
+
 DIGITS_SPLITS = ('train', 'test')
+
+
+def _sklearn(module: str):
+    """Import ``sklearn.<module>``, or say in one line how to install it.
+
+    scikit-learn is an optional dependency (the ``bench`` extra): only this
+    dataset needs it.
+    """
+    import importlib
+    try:
+        return importlib.import_module(f'sklearn.{module}')
+    except ImportError as err:
+        if not (err.name or '').startswith('sklearn'):
+            raise
+        raise UserError(
+            'DigitsDataset needs scikit-learn (the digits ship with it), '
+            'which is not installed: pip install scikit-learn (or '
+            "pip install -e '.[bench]'; scripts/env.sh installs it)") from err
 
 
 def digits_images(size: int) -> tuple:
@@ -27,8 +47,7 @@ def digits_images(size: int) -> tuple:
         tuple: ``images`` of shape ``(1797, size, size, 3)`` (``uint8``) and
         ``labels`` of shape ``(1797,)`` (``int64``, 0..9).
     """
-    from sklearn.datasets import load_digits
-    digits = load_digits()
+    digits = _sklearn('datasets').load_digits()
     x = torch.from_numpy(digits.images.astype(np.float32) / 16.0)
     x = x[:, None]                                           # (N, 1, 8, 8)
     if size != x.shape[-1]:
@@ -51,7 +70,7 @@ def stratified_split(labels: np.ndarray, test_fraction: float,
     Returns:
         dict: ``{'train': indices, 'test': indices}``, each sorted.
     """
-    from sklearn.model_selection import train_test_split
+    train_test_split = _sklearn('model_selection').train_test_split
     train, test = train_test_split(
         np.arange(len(labels)), test_size=test_fraction, random_state=seed,
         stratify=labels)

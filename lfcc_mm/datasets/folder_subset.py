@@ -9,7 +9,7 @@ from typing import Any, List, Optional
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.registry import DATASETS
 
-from lfcc_mm.utils.user_errors import UnreadableImageError
+from lfcc_mm.errors import UnreadableImageError
 
 
 @DATASETS.register_module()

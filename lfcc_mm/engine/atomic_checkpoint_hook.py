@@ -9,8 +9,9 @@ new best. With ``max_keep_ckpts=1`` a kill during a save left no checkpoint.
 :class:`AtomicCheckpointHook` keeps every option of ``CheckpointHook`` and
 orders the steps so that a complete checkpoint always exists:
 
-1. the new checkpoint is written to ``<name>.tmp`` in the same folder,
-   fsynced and renamed to ``<name>`` (``os.replace``: atomic on POSIX);
+1. the new checkpoint is written to a temporary file in the same folder,
+   fsynced and renamed to ``<name>`` (``os.replace``: atomic on POSIX;
+   :func:`lfcc_mm.fileio.atomic_path`);
 2. ``last_checkpoint`` is replaced the same way;
 3. only then are the checkpoints beyond ``max_keep_ckpts`` (and, for
    ``save_best``, the previous best) removed.
@@ -19,13 +20,12 @@ A kill between 2 and 3 leaves one checkpoint too many, never one too few:
 the saved ``keep_ckpt_ids`` still lists it, so ``CheckpointHook.before_train``
 of the resumed run removes it. A kill between saving a new best checkpoint
 and removing the previous one may leave the previous best file behind.
-Left-over ``*.pth.tmp`` files of a killed save are removed when training
+Left-over temporary files of a killed save are removed when training
 starts. Non-local backends (``out_dir`` on an object store, whose uploads
 are atomic already) keep mmengine's behaviour.
 """
 from __future__ import annotations
 
-import glob
 import os
 import os.path as osp
 from collections import deque
@@ -36,46 +36,7 @@ from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
 from mmengine.registry import HOOKS
 
-TMP_SUFFIX = '.tmp'
-
-
-def _fsync(path: str) -> None:
-    """Flush ``path`` (a file or a folder) to the disk."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # e.g. folders cannot be opened on Windows
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def commit_file(tmp_path: str, path: str) -> None:
-    """Make the complete file ``tmp_path`` appear as ``path`` atomically.
-
-    Args:
-        tmp_path (str): A fully written file in the folder of ``path``.
-        path (str): The final name; an existing file is replaced.
-    """
-    _fsync(tmp_path)
-    os.replace(tmp_path, path)
-    _fsync(osp.dirname(osp.abspath(path)))
-
-
-def write_text_atomically(path: str, text: str) -> None:
-    """Replace the text file ``path`` so that no reader sees it torn.
-
-    Args:
-        path (str): The file to write.
-        text (str): Its new content.
-    """
-    tmp_path = path + TMP_SUFFIX
-    with open(tmp_path, 'w') as f:
-        f.write(text)
-    commit_file(tmp_path, path)
+from lfcc_mm.fileio import atomic_path, stale_temp_files, write_text_atomic
 
 
 @HOOKS.register_module()
@@ -96,14 +57,12 @@ class AtomicCheckpointHook(CheckpointHook):
         """Resolve ``out_dir``, drop stale ``*.tmp`` files, restore state."""
         super().before_train(runner)
         if self._is_local() and is_main_process():
-            for tmp in glob.glob(osp.join(self.out_dir, '*.pth' + TMP_SUFFIX)):
+            for tmp in stale_temp_files(self.out_dir, '*.pth'):
                 os.remove(tmp)
                 runner.logger.info(f'Removed {tmp}, the unfinished save of '
                                    'an interrupted run.')
-            pointer_tmp = osp.join(runner.work_dir,
-                                   'last_checkpoint' + TMP_SUFFIX)
-            if osp.isfile(pointer_tmp):
-                os.remove(pointer_tmp)
+            for tmp in stale_temp_files(runner.work_dir, 'last_checkpoint'):
+                os.remove(tmp)
 
     def _is_local(self) -> bool:
         """Whether checkpoints go to the local file system."""
@@ -131,16 +90,20 @@ class AtomicCheckpointHook(CheckpointHook):
             **kwargs: ``save_optimizer``, ``save_param_scheduler``, ``meta``,
                 ``by_epoch`` of ``Runner.save_checkpoint``.
         """
-        local = self._is_local()
-        runner.save_checkpoint(
-            self.out_dir,
-            filename + TMP_SUFFIX if local else filename,
-            self.file_client_args,
-            backend_args=self.backend_args,
-            **kwargs)
-        if local and is_main_process():  # Runner.save_checkpoint: rank 0
-            path = osp.join(self.out_dir, filename)
-            commit_file(path + TMP_SUFFIX, path)
+        def save(name: str) -> None:
+            runner.save_checkpoint(
+                self.out_dir,
+                name,
+                self.file_client_args,
+                backend_args=self.backend_args,
+                **kwargs)
+
+        # Runner.save_checkpoint writes on rank 0 only.
+        if self._is_local() and is_main_process():
+            with atomic_path(osp.join(self.out_dir, filename)) as tmp:
+                save(osp.basename(tmp))
+        else:
+            save(filename)
 
     def _save_checkpoint_with_step(self, runner, step: int,
                                    meta: dict) -> None:
@@ -169,7 +132,7 @@ class AtomicCheckpointHook(CheckpointHook):
             by_epoch=self.by_epoch,
             **self.args)
         if is_main_process():
-            write_text_atomically(
+            write_text_atomic(
                 osp.join(runner.work_dir, 'last_checkpoint'),
                 self.last_ckpt)  # type: ignore[arg-type]
 

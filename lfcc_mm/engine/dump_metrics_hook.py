@@ -1,7 +1,7 @@
 """Write the test metrics to a file: ``tools/test.py --out-item metrics``.
 
 mmpretrain's ``tools/test.py`` dumps the dict ``runner.test()`` returns; here
-the Runner is built and run by :func:`lfcc_mm.utils.cli.run`, so the same
+the Runner is built and run by :func:`lfcc_mm.cli.runner.run`, so the same
 dict is taken where the Runner hands it to its hooks (``after_test_epoch``).
 """
 from __future__ import annotations

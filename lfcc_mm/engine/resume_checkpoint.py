@@ -140,7 +140,7 @@ def resume_settings(resume: Optional[str],
     """
     from mmengine.logging import print_log
 
-    from lfcc_mm.utils.user_errors import UserError
+    from lfcc_mm.errors import UserError
     if resume is None:
         return False, None
     if resume != 'auto':

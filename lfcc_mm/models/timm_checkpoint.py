@@ -30,7 +30,7 @@ from typing import Dict, Mapping, Optional
 import torch
 from torch import Tensor, nn
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 # Keys that timm's filters interpolate when the shapes differ. A strict load
 # must not accept an interpolated tensor in place of the trained one.

@@ -1,6 +1,6 @@
 """One-off: move the committed rows to the Runner-keys fingerprint (2026-12-06).
 
-``lfcc_mm.bench.fingerprint`` used to hash the whole resolved config, so an
+``lfcc_bench.fingerprint`` (then ``lfcc_mm.bench``) used to hash the whole resolved config, so an
 unused top-level variable added to a base (``kd_ofakd`` in
 ``configs/_base_/methods/kd_logits_cifar100.py``) changed the fingerprint of
 every ``kd`` row without changing what ran. It now hashes only what the
@@ -26,9 +26,12 @@ import json
 import sys
 from pathlib import Path
 
-from lfcc_mm.bench import fingerprint as fp
-from lfcc_mm.bench.driver import class_context
-from lfcc_mm.bench.run_config import load_bench_config
+# lfcc_bench (benchmark tooling) lives in the checkout, not in the install
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from lfcc_bench import fingerprint as fp  # noqa: E402
+from lfcc_bench.driver import class_context  # noqa: E402
+from lfcc_bench.run_config import load_bench_config  # noqa: E402
 
 
 def old_shaping(cfg, sha):

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from lfcc_mm.analysis.cka import linear_cka
+from lfcc_bench.analysis.cka import linear_cka
 
 ESTIMATORS = [False, True]
 

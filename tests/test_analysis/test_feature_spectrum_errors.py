@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-import lfcc_mm.analysis
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR, UserError
+import lfcc_bench.analysis
+from lfcc_mm.errors import EXIT_USER_ERROR, UserError
 from mmrazor.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -33,7 +33,7 @@ def test_num_images_below_cka_minimum_exits_2(tiny_config, image_folder,
     def no_loader(*args, **kwargs):
         raise AssertionError('images were loaded')
 
-    monkeypatch.setattr(lfcc_mm.analysis, 'build_image_folder_loader',
+    monkeypatch.setattr(lfcc_bench.analysis, 'build_image_folder_loader',
                         no_loader)
     monkeypatch.delenv('LFCC_DEBUG', raising=False)
     monkeypatch.setattr('sys.argv', ['feature_spectrum.py', tiny_config,

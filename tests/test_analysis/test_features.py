@@ -3,7 +3,7 @@ import pytest
 import torch
 from mmrazor.registry import MODELS
 
-from lfcc_mm.analysis.features import (StudentCheckpointError,
+from lfcc_bench.analysis.features import (StudentCheckpointError,
                                        load_student_checkpoint, record_maps,
                                        tapped_stages)
 

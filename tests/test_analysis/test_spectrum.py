@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from lfcc_mm.analysis.spectrum import (SpectrumMeter, dct_power,
+from lfcc_bench.analysis.spectrum import (SpectrumMeter, dct_power,
                                        low_frequency_fraction, radial_profile)
 from lfcc_mm.models.connectors.low_pass import dct_low_pass
 

@@ -7,7 +7,7 @@ import pytest
 from test_checkpoint.payload import write_code_running_checkpoint
 
 from lfcc_mm.checkpoint import UnsafeCheckpointError
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR
+from lfcc_mm.errors import EXIT_USER_ERROR
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools', 'analysis', 'feature_spectrum.py')

@@ -14,7 +14,7 @@ import torch
 
 from lfcc_mm.apis import init_student, student_config
 from lfcc_mm.checkpoint import CheckpointMismatchError, save_atomic
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR
+from lfcc_mm.errors import EXIT_USER_ERROR
 from test_tools.conftest import REPO, TINY_CONFIG, tool_env
 
 from .conftest import data_options

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
 
-from lfcc_mm.bench.results import RunRecord
+from lfcc_bench.results import RunRecord
 
 BENCH = 'configs/benchmark/cifar10'
 FAMILY = {'vit-s': 'ViT', 'res18-w16': 'CNN', 'res18-w32': 'CNN',

@@ -8,7 +8,7 @@ import os.path as osp
 import pytest
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.utils import EXIT_USER_ERROR
+from lfcc_mm.cli import EXIT_USER_ERROR
 
 from .conftest import REPO, make_image_folder
 

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.bench.fingerprint import run_fingerprint, shaping_config
-from lfcc_mm.bench.run_config import load_bench_config
+from lfcc_bench.fingerprint import run_fingerprint, shaping_config
+from lfcc_bench.run_config import load_bench_config
 
 from .conftest import REPO
 
@@ -69,7 +69,7 @@ def test_pin_cpu_numerics_in_a_fresh_process():
         'print(json.dumps(n.pin_cpu_numerics(1)))\n'
         'import torch\n'
         'torch.ones(3).sum()\n')
-    path = osp.join(REPO, 'lfcc_mm', 'bench', 'numerics.py')
+    path = osp.join(REPO, 'lfcc_bench', 'numerics.py')
     env = {k: v for k, v in __import__('os').environ.items()
            if k not in ('ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA',
                         'MKL_CBWR')}
@@ -89,7 +89,7 @@ def test_pin_cpu_numerics_in_a_fresh_process():
 def test_pin_after_torch_chose_another_isa_raises(monkeypatch):
     import torch
 
-    from lfcc_mm.bench import numerics
+    from lfcc_bench import numerics
     torch.ones(2).sum()
     chosen = torch.backends.cpu.get_cpu_capability()
     other = 'default' if chosen != 'DEFAULT' else 'avx2'

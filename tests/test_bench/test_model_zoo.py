@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lfcc_mm.bench.model_zoo import (END_MARKER, START_MARKER,
+from lfcc_bench.model_zoo import (END_MARKER, START_MARKER,
                                      replace_between_markers,
                                      results_markdown, update_model_zoo)
-from lfcc_mm.bench.results import save_results
-from lfcc_mm.utils import UserError
+from lfcc_bench.results import save_results
+from lfcc_mm.cli import UserError
 
 from .bench_rows import BENCH, config_of, grid_rows, record
 

@@ -7,13 +7,13 @@ import re
 import pytest
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.bench import overhead
-from lfcc_mm.bench.overhead import (BENCH_DIR, DEFAULT_CONFIG, Case,
+from lfcc_bench import overhead
+from lfcc_bench.overhead import (BENCH_DIR, DEFAULT_CONFIG, Case,
                                     Measurement, config_case,
                                     load_lfcc_config, measure,
                                     measure_in_subprocess, overhead_table,
                                     pair_case)
-from lfcc_mm.utils import UserError
+from lfcc_mm.cli import UserError
 
 from .conftest import REPO
 

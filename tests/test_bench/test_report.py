@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.bench.results import RunRecord, load_results, save_results
-from lfcc_mm.bench.report import (legend_markdown, markdown_table,
+from lfcc_bench.results import RunRecord, load_results, save_results
+from lfcc_bench.report import (legend_markdown, markdown_table,
                                   method_legend, plot_curves, plot_top1,
                                   report_markdown, summarize, weak_teachers,
                                   write_report)

@@ -1,6 +1,6 @@
 """results.json never loses or mislabels rows: merge, reuse, settings groups.
 
-The benchmark driver (:class:`lfcc_mm.bench.driver.Benchmark`) plans and
+The benchmark driver (:class:`lfcc_bench.driver.Benchmark`) plans and
 records for real over the digits grid; only the training process is
 replaced by a fake (it writes a checkpoint whose bytes change with every
 training, as a retrained teacher's would), so the reuse rules are tested in
@@ -18,12 +18,12 @@ import pytest
 import torch
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.bench.driver import Benchmark, BenchOptions, DataChoice
-from lfcc_mm.bench.report import write_report
-from lfcc_mm.bench.results import (RESULTS_FILE, RunRecord, load_results,
+from lfcc_bench.driver import Benchmark, BenchOptions, DataChoice
+from lfcc_bench.report import write_report
+from lfcc_bench.results import (RESULTS_FILE, RunRecord, load_results,
                                    save_results, write_json_atomic)
-from lfcc_mm.bench.worker import RESULT_FILE
-from lfcc_mm.utils import UserError
+from lfcc_bench.worker import RESULT_FILE
+from lfcc_mm.cli import UserError
 
 from .conftest import REPO
 

@@ -4,7 +4,7 @@ Every teacher and pair x method config trains one step on a tiny class
 folder through its own data pipeline, loader, model (teacher weights loaded
 strictly from a checkpoint file), optimiser and ``train_step``; a sample of
 them on fake CIFAR-10 / CIFAR-100 pickles through
-:func:`lfcc_mm.bench.run_config.load_bench_config`'s dataset swap; one
+:func:`lfcc_bench.run_config.load_bench_config`'s dataset swap; one
 teacher -> CRD student chain runs through mmengine's ``Runner``. Structure:
 the committed files are the generator's output, method configs differ only
 in their distiller (CRD also in its training-set wrapper), names match the
@@ -28,11 +28,11 @@ from mmengine.runner import Runner
 from mmpretrain.datasets import CIFAR10, CIFAR100
 from PIL import Image
 
-from lfcc_mm.bench.driver import class_context
-from lfcc_mm.bench.fingerprint import run_fingerprint, stable_hash
-from lfcc_mm.bench.run_config import (BenchConfig, find_bench_configs,
+from lfcc_bench.driver import class_context
+from lfcc_bench.fingerprint import run_fingerprint, stable_hash
+from lfcc_bench.run_config import (BenchConfig, find_bench_configs,
                                       load_bench_config)
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 from .config_helpers import CONFIGS
 

@@ -16,7 +16,7 @@ import torch
 from mmengine import Config
 from mmengine.registry import MODELS, init_default_scope
 
-from lfcc_mm.bench.run_config import (build_dataset, find_bench_configs,
+from lfcc_bench.run_config import (build_dataset, find_bench_configs,
                                       load_bench_config)
 
 from .config_helpers import CONFIGS

@@ -8,6 +8,7 @@ with the weights of an uninterrupted run.
 """
 import os
 import os.path as osp
+import re
 import uuid
 from typing import Callable, List, Optional
 
@@ -140,7 +141,8 @@ class KillAt:
 
         def tick(what: str) -> bool:
             self.count += 1
-            self.log.append(what)
+            # lfcc_mm.fileio's temp '.NAME.<random>.tmp' logs as 'NAME.tmp'
+            self.log.append(re.sub(r' \.(.+)\.\w+\.tmp$', r' \1.tmp', what))
             return self.count == self.k
 
         def killing_put(backend, obj, filepath):

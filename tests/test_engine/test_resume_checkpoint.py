@@ -6,7 +6,7 @@ import torch
 
 from lfcc_mm.engine import (checkpoint_problem, find_resume_checkpoint,
                             resume_settings)
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 
 def save(path, step: int, mtime: float) -> str:

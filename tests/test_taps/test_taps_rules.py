@@ -5,7 +5,7 @@ from torch import nn
 
 from lfcc_mm import taps
 from lfcc_mm.models.connectors.layouts import to_checked_map
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 
 @pytest.mark.parametrize('output,layout,channels,grid,stride,extra', [

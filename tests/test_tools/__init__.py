@@ -1,1 +1,1 @@
-"""Tests of tools/ and lfcc_mm.utils (the command-line layer)."""
+"""Tests of tools/ and lfcc_mm.cli (the command-line layer)."""

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 import lfcc_mm  # noqa: F401 - custom_imports of the tiny config
-from lfcc_mm.utils.cli import (add_common_args, load_cfg_file, load_config,
+from lfcc_mm.cli.runner import (add_common_args, load_cfg_file, load_config,
                                parse_args)
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 from .conftest import TINY_CONFIG, write_tiny_images
 

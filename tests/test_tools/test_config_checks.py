@@ -3,11 +3,11 @@ import pytest
 from mmengine.config import Config
 
 import lfcc_mm  # noqa: F401 - registers LFCCConnector
-from lfcc_mm.utils.config_checks import (check_cfg_option_keys,
+from lfcc_mm.cli.config_checks import (check_cfg_option_keys,
                                          check_data_paths, check_work_dir,
                                          describe_registry_miss,
                                          find_type_keys, key_being_built)
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 from mmrazor.registry import MODELS
 
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import lfcc_mm  # noqa: F401 - allow-lists mmengine types for torch.load
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR
+from lfcc_mm.errors import EXIT_USER_ERROR
 
 from .conftest import TOOLS, read_report, tool_env
 

@@ -15,7 +15,7 @@ import lfcc_mm  # noqa: F401 - registers LFCC before the model is built
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 from mmrazor.registry import MODELS as MMRAZOR_MODELS
 
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR
+from lfcc_mm.errors import EXIT_USER_ERROR
 from test_checkpoint.payload import write_code_running_checkpoint
 
 from .conftest import TINY_CONFIG, TOOLS

@@ -5,7 +5,8 @@ from torch.utils.data import DataLoader
 
 import lfcc_mm  # noqa: F401 - registers FolderSubsetDataset
 from lfcc_mm.datasets import FolderSubsetDataset
-from lfcc_mm.utils.user_errors import UnreadableImageError, user_error_message
+from lfcc_mm.cli import user_error_message
+from lfcc_mm.errors import UnreadableImageError
 
 from .conftest import write_tiny_images
 

@@ -4,8 +4,8 @@ import argparse
 import pytest
 import torch
 
-from lfcc_mm.utils.cli import load_config
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.cli.runner import load_config
+from lfcc_mm.errors import UserError
 
 from .conftest import TINY_CONFIG, write_tiny_images
 

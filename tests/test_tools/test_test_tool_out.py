@@ -8,7 +8,7 @@ import torch
 from mmengine.registry import init_default_scope
 
 import lfcc_mm  # noqa: F401 - custom_imports of the tiny config
-from lfcc_mm.utils.cli import load_config, run
+from lfcc_mm.cli.runner import load_config, run
 from mmrazor.registry import MODELS
 
 from .conftest import TINY_CONFIG, write_tiny_images

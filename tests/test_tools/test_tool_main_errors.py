@@ -9,7 +9,7 @@ import re
 import pytest
 
 import lfcc_mm  # noqa: F401
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR
+from lfcc_mm.errors import EXIT_USER_ERROR
 
 from .conftest import TINY_CONFIG, TOOLS, write_tiny_images
 

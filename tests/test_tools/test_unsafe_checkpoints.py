@@ -12,7 +12,7 @@ from mmengine.registry import init_default_scope
 from mmrazor.registry import MODELS
 
 import lfcc_mm  # noqa: F401 - registers the models
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR
+from lfcc_mm.errors import EXIT_USER_ERROR
 
 from test_checkpoint.payload import write_code_running_checkpoint
 from .conftest import TINY_CONFIG

@@ -1,7 +1,7 @@
 """A config mistake ends ``tools/train.py`` with one stderr line and code 2."""
 import pytest
 
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR
+from lfcc_mm.errors import EXIT_USER_ERROR
 
 from .conftest import tool_env
 

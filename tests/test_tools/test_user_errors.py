@@ -3,9 +3,9 @@ import pytest
 
 import lfcc_mm  # noqa: F401 - registers LFCCConnector
 from lfcc_mm.models import LFCCConnector, RecorderSourceError
-from lfcc_mm.utils.user_errors import (EXIT_USER_ERROR, UnreadableImageError,
-                                       UserError, exit_on_user_error,
-                                       read_json, user_error_message)
+from lfcc_mm.cli import exit_on_user_error, user_error_message
+from lfcc_mm.errors import (EXIT_USER_ERROR, UnreadableImageError, UserError,
+                            read_json)
 
 
 def _raised(fn):
@@ -77,7 +77,7 @@ def test_worker_error_is_reported_by_its_own_message():
             'Original Traceback (most recent call last):\n'
             '  File "x.py", line 1, in f\n'
             '    raise UnreadableImageError(...)\n'
-            'lfcc_mm.utils.user_errors.UnreadableImageError: cannot read '
+            'lfcc_mm.errors.UnreadableImageError: cannot read '
             "image 'a/b.png' (OSError: broken); replace or remove the file\n")
     assert user_error_message(UnreadableImageError(text)) == (
         "cannot read image 'a/b.png' (OSError: broken); replace or remove "

@@ -9,7 +9,7 @@ hundred images of an image folder, this tool writes to ``--work-dir``:
 - ``cka_<label>.png`` per student: linear CKA with the teacher, stage x
   (raw, and after each low-pass scale);
 - ``spectrum.json``: all the numbers (see
-  :meth:`lfcc_mm.analysis.FeatureSpectrumAnalyzer.run`);
+  :meth:`lfcc_bench.analysis.FeatureSpectrumAnalyzer.run`);
 
 and prints a short table. Example (scratch vs LFCC student of one config)::
 
@@ -28,19 +28,23 @@ import re
 import warnings
 from typing import List, Optional, Sequence, Tuple
 
+import sys
+# lfcc_bench (benchmark tooling) lives in the checkout, not in the install
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor)
 import torch
 from mmengine.registry import init_default_scope
 from mmrazor.registry import MODELS
 
-from lfcc_mm.analysis import FeatureSpectrumAnalyzer, build_image_folder_loader
-from lfcc_mm.analysis.report import format_table, plot_cka, plot_spectra
-from lfcc_mm.utils.cli import (CFG_OPTIONS_HELP, CfgOptionsAction,
+from lfcc_bench.analysis import FeatureSpectrumAnalyzer, build_image_folder_loader
+from lfcc_bench.analysis.report import format_table, plot_cka, plot_spectra
+from lfcc_mm.cli.runner import (CFG_OPTIONS_HELP, CfgOptionsAction,
                                load_cfg_file, merge_cfg_options)
-from lfcc_mm.utils.config_checks import check_work_dir, describe_registry_miss
-from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
+from lfcc_mm.cli.config_checks import check_work_dir, describe_registry_miss
+from lfcc_mm.cli import UserError, exit_on_user_error
 
-# The fewest images linear CKA accepts (lfcc_mm.analysis.cka.linear_cka):
+# The fewest images linear CKA accepts (lfcc_bench.analysis.cka.linear_cka):
 # the debiased HSIC estimator divides by (n - 3).
 CKA_MIN_IMAGES = dict(debiased=4, biased=2)
 

@@ -36,16 +36,19 @@ import shlex
 import sys
 import time
 
+# lfcc_bench (benchmark tooling) lives in the checkout, not in the install
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
 from mmengine.config import DictAction
 
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
-from lfcc_mm.bench.driver import (TEACHER_SOURCES, Benchmark, BenchOptions,
+from lfcc_bench.driver import (TEACHER_SOURCES, Benchmark, BenchOptions,
                                   DataChoice)
-from lfcc_mm.bench.numerics import CPU_ISAS, pin_cpu_numerics
-from lfcc_mm.bench.report import write_report
-from lfcc_mm.bench.results import load_results
-from lfcc_mm.bench.run_config import find_bench_configs
-from lfcc_mm.utils import UserError, exit_on_user_error
+from lfcc_bench.numerics import CPU_ISAS, pin_cpu_numerics
+from lfcc_bench.report import write_report
+from lfcc_bench.results import load_results
+from lfcc_bench.run_config import find_bench_configs
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 BENCH_DIR = 'configs/benchmark/cifar10'
 #: The default run: one pair per direction out of and into CNNs.

@@ -36,9 +36,12 @@ from pathlib import Path
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
+# lfcc_bench (benchmark tooling) lives in the checkout, not in the install
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
 from mmengine import Config
 
-from lfcc_mm.bench.run_config import family_of
+from lfcc_bench.run_config import family_of
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH_DIR = REPO / 'configs' / 'benchmark' / 'cifar10'

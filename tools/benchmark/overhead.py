@@ -3,7 +3,7 @@
 Floor = the config's student training step + its teacher's forward under
 ``no_grad`` on the same batch; LFCC = the config's full training step (LFCC
 + logit KD for the default and the benchmark pairs). Each mode runs in a
-fresh subprocess; see ``lfcc_mm/bench/overhead.py`` for exactly what is
+fresh subprocess; see ``lfcc_bench/overhead.py`` for exactly what is
 measured.
 
 Default: DeiT-S (ViT-S/16) teacher -> ResNet-18 student
@@ -21,11 +21,16 @@ from __future__ import annotations
 import argparse
 from typing import List, Optional
 
+import sys
+import os.path as osp
+# lfcc_bench (benchmark tooling) lives in the checkout, not in the install
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
-from lfcc_mm.bench.overhead import (BENCH_DIR, DEFAULT_CONFIG, PAIR_METHOD,
+from lfcc_bench.overhead import (BENCH_DIR, DEFAULT_CONFIG, PAIR_METHOD,
                                     config_case, load_lfcc_config,
                                     overhead_table, pair_case)
-from lfcc_mm.utils import UserError, exit_on_user_error
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

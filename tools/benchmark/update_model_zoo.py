@@ -52,8 +52,10 @@ def _warn(message, category, filename, lineno, file=None, line=None) -> None:
 def main(argv: Optional[List[str]] = None) -> None:
     """Write the metafile, the model-index import and the README table."""
     args = parse_args(argv)
-    from lfcc_mm.bench.model_zoo import update_model_zoo
-    from lfcc_mm.utils import exit_on_user_error
+    # lfcc_bench (benchmark tooling) lives in the checkout, not in the install
+    sys.path.insert(0, str(REPO))
+    from lfcc_bench.model_zoo import update_model_zoo
+    from lfcc_mm.cli import exit_on_user_error
     with warnings.catch_warnings(), exit_on_user_error():
         warnings.simplefilter('always')
         warnings.showwarning = _warn

@@ -29,8 +29,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
 
 import lfcc_mm  # noqa: E402,F401  (compat shims before mmrazor)
 from lfcc_mm import taps  # noqa: E402
-from lfcc_mm.utils.user_errors import (UserError,  # noqa: E402
-                                       exit_on_user_error)
+from lfcc_mm.cli import UserError, exit_on_user_error  # noqa: E402
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:

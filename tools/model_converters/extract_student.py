@@ -28,7 +28,7 @@ from lfcc_mm.checkpoint import (dropped_key_groups,
                                 load_checkpoint_file,
                                 save_atomic, state_dict_of,
                                 student_state_dict)
-from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 # Checkpoint meta worth keeping: class names and where the weights came from.
 KEPT_META = ('dataset_meta', 'epoch', 'iter', 'seed', 'experiment_name',

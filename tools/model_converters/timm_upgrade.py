@@ -17,15 +17,14 @@ the destination is written to a temporary file first and renamed into place
 only when complete.
 """
 import argparse
-import os
 import os.path as osp
 
-import torch
 from mmengine.config import DictAction
 
 from lfcc_mm.models.timm_checkpoint import (read_timm_checkpoint,
                                             upgrade_timm_state_dict)
-from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
+from lfcc_mm.cli import UserError, exit_on_user_error
+from lfcc_mm.fileio import torch_save_atomic
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -71,10 +70,7 @@ def convert(args: argparse.Namespace) -> int:
         num_classes=args.num_classes,
         model_args=dict(args.model_args),
         timm_version=timm.__version__)
-    os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
-    tmp = f'{args.dst}.tmp{os.getpid()}'
-    torch.save({'state_dict': out, 'meta': meta}, tmp)
-    os.replace(tmp, args.dst)
+    torch_save_atomic({'state_dict': out, 'meta': meta}, args.dst)
     return len(out)
 
 

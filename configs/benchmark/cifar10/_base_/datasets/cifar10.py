@@ -4,7 +4,7 @@ Same loaders, augmentation and statistics as ``cifar10_folder.py``; the
 images come from ``data_root/cifar-10-batches-py`` (mmpretrain downloads
 them there when missing and the machine has internet). They are already
 RGB and in memory: no file loading, no channel flip.
-:func:`lfcc_mm.bench.run_config.load_bench_config` swaps these loaders into
+:func:`lfcc_bench.run_config.load_bench_config` swaps these loaders into
 any benchmark config (``dataset='cifar10'``).
 """
 dataset_type = 'CIFAR10'

@@ -1,7 +1,7 @@
 """mmpretrain's CIFAR-100 (python pickles): ``cifar10.py`` with 100 classes.
 
 The CIFAR-100 statistics, ``data_root='data/cifar100'``. The benchmark's
-model heads have 10 classes: :func:`lfcc_mm.bench.run_config.
+model heads have 10 classes: :func:`lfcc_bench.run_config.
 load_bench_config` (``dataset='cifar100'``) sets every ``num_classes`` of
 the model to the preprocessor's.
 """

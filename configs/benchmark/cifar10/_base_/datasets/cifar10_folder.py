@@ -8,7 +8,7 @@ CIFAR-10 JPEGs (4,500 train + 500 val images per class, see its docstring);
 point them elsewhere with ``--cfg-options
 train_dataloader.dataset.data_root=DIR val_dataloader.dataset.data_root=DIR``
 (and ``test_dataloader.dataset.data_root`` for ``tools/test.py``), or
-through :func:`lfcc_mm.bench.run_config.load_bench_config`.
+through :func:`lfcc_bench.run_config.load_bench_config`.
 
 Images are read by OpenCV (BGR), so the preprocessor flips them to RGB
 before normalising with the CIFAR-10 statistics. Training augmentation is

@@ -20,7 +20,7 @@ MMRazor's ``CRDDataset`` (``crd_dataset``) and packs the indices with
 ``PackCRDInputs`` (``crd_pack``; MMRazor's ``PackCRDClsInputs`` needs
 mmcls). ``sample_n``, the memory's size, must be the number of training
 images: 5,000 for the default student set (500 per class);
-:func:`lfcc_mm.bench.run_config.load_bench_config` sets it from the real
+:func:`lfcc_bench.run_config.load_bench_config` sets it from the real
 dataset. ``CRDDataset`` needs the same number of images in every class.
 """
 crd_dataset = dict(

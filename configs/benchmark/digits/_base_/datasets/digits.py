@@ -13,7 +13,7 @@ are.
 
 ``data_root=''`` is ``BaseDataset``'s own default, written out because the
 benchmark driver reads every dataset's ``data_root``.
-:func:`lfcc_mm.bench.run_config.set_train_per_class` keeps the first N
+:func:`lfcc_bench.run_config.set_train_per_class` keeps the first N
 training images of each class as explicit ``indices``.
 """
 _base_ = ['../../../cifar10/_base_/datasets/cifar10.py']

@@ -1,12 +1,12 @@
 """FeatureSpectrumAnalyzer: spectra and CKA of every stage a config taps.
 
-For each tapped stage (see :mod:`lfcc_mm.analysis.features`) and each
+For each tapped stage (see :mod:`lfcc_bench.analysis.features`) and each
 student checkpoint it measures, on the same images:
 
 - the DCT power spectrum of teacher and student maps and their
   low-frequency fraction at each connector scale
-  (:mod:`lfcc_mm.analysis.spectrum`);
-- linear CKA between teacher and student (:mod:`lfcc_mm.analysis.cka`,
+  (:mod:`lfcc_bench.analysis.spectrum`);
+- linear CKA between teacher and student (:mod:`lfcc_bench.analysis.cka`,
   debiased estimator by default):
 
   ``raw``   both maps adaptively average-pooled to the smaller grid,
@@ -64,7 +64,7 @@ class FeatureSpectrumAnalyzer:
             ``pseudo_collate`` data, fed through the algorithm's
             ``data_preprocessor``.
         debiased_cka (bool): Use the unbiased HSIC estimator in
-            :func:`~lfcc_mm.analysis.cka.linear_cka`, so that the
+            :func:`~lfcc_bench.analysis.cka.linear_cka`, so that the
             high-dimensional raw comparison is not inflated. Defaults to True.
     """
 

@@ -10,7 +10,7 @@ file) this writes:
 - the results section of the benchmark README: the text between
   :data:`START_MARKER` and :data:`END_MARKER`, one table per pair.
 
-Rows are aggregated by :func:`~lfcc_mm.bench.report.summarize` (the same
+Rows are aggregated by :func:`~lfcc_bench.report.summarize` (the same
 numbers as ``results.md``); rows without a config are skipped with a
 warning. The output depends on the rows and the paths only, so two runs on
 the same input give byte-identical files; each file is replaced atomically.
@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 from .report import (SummaryRow, delta_text, summarize, summary_key,
                      teacher_check_markdown, weak_teachers)
@@ -299,7 +299,7 @@ def results_markdown(rows: Sequence[RunRecord], settings_id: str,
     direction heading (``### ViT → CNN: vit-s → res18-w16``), then its teacher's top-1 and every method's mean ± std
     over seeds and Δ vs. scratch, each linked to its config, then the
     flagged line when the teacher is too weak
-    (:func:`~lfcc_mm.bench.report.weak_teachers`).
+    (:func:`~lfcc_bench.report.weak_teachers`).
 
     Args:
         rows (Sequence[RunRecord]): From :func:`select_group`.
@@ -427,7 +427,7 @@ def update_model_zoo(results_json: str, metafile: str, readme: str,
 
     Returns:
         dict: ``settings_id``, ``models`` (number of metafile models),
-        ``weak_teachers`` (list of :class:`~lfcc_mm.bench.report.
+        ``weak_teachers`` (list of :class:`~lfcc_bench.report.
         WeakTeacher`), ``imported`` (whether ``model_index`` changed).
 
     Raises:

@@ -8,7 +8,7 @@ Runner is built from: load, apply ``--work-dir``/``--launcher``/``--amp``/
 ``--cfg-options``, adapt to a CPU-only machine
 (:func:`lfcc_mm.compat.adapt_cfg_for_device`) and check the work dir and the
 dataset paths, so that mistakes surface as one line (see
-:mod:`.user_errors`).
+:mod:`.exit_on_error`).
 """
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ from lfcc_mm.engine.resume_checkpoint import resume_settings
 from .config_checks import (NEW_KEY_PREFIX, check_cfg_option_keys,
                             check_data_paths, check_work_dir,
                             describe_registry_miss, key_being_built)
-from .user_errors import UserError, user_error_message
+from lfcc_mm.errors import UserError
+from .exit_on_error import user_error_message
 
 # The dataloaders each mode builds, so their paths are checked up front.
 DATALOADERS = dict(
@@ -56,7 +57,7 @@ class CfgOptionsAction(DictAction):
     :class:`UserError` (mmengine's raises a ``ValueError`` trace).
 
     The tools parse their arguments inside
-    :func:`~.user_errors.exit_on_user_error`, so this is one stderr line.
+    :func:`~.exit_on_error.exit_on_user_error`, so this is one stderr line.
     """
 
     def __call__(self,

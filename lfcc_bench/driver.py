@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mmengine.logging import print_log
 
-from lfcc_mm.utils.user_errors import UserError, read_json
+from lfcc_mm.errors import UserError, read_json
 
 from .fingerprint import file_sha256, run_fingerprint, stable_hash
 from .progress import read_progress
@@ -43,7 +43,7 @@ from .run_config import (BenchConfig, class_folders, family_of,
 from .worker import JOB_FILE, RESULT_FILE
 
 #: Repository root: configs are recorded relative to it.
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: ``--teachers`` choices.
 TEACHER_SOURCES = ('auto', 'train')
 
@@ -184,7 +184,7 @@ class Benchmark:
     Args:
         opts (BenchOptions): The command's choices.
         numerics (dict): From
-            :func:`~lfcc_mm.bench.numerics.pin_cpu_numerics` in this process
+            :func:`~lfcc_bench.numerics.pin_cpu_numerics` in this process
             (workers pin the same and record it).
     """
 
@@ -518,7 +518,7 @@ class Benchmark:
             log = open(osp.join(work_dir, 'console.log'), 'w')
             out = log
         proc = subprocess.Popen(
-            [sys.executable, '-m', 'lfcc_mm.bench.worker', job_file],
+            [sys.executable, '-m', 'lfcc_bench.worker', job_file],
             stdout=out, stderr=subprocess.STDOUT if out else None, env=env,
             cwd=os.getcwd())
         return proc, log

@@ -7,12 +7,13 @@ from the small JSON file :class:`BenchProgressHook` keeps up to date there.
 from __future__ import annotations
 
 import json
-import os
 import os.path as osp
 from typing import Any, Optional, Tuple
 
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
+
+from lfcc_mm.fileio import write_json_atomic
 
 #: File name of the progress record inside a run's work dir.
 PROGRESS_FILE = 'progress.json'
@@ -27,10 +28,7 @@ def write_progress(work_dir: str, done: int, total: int) -> None:
         total (int): Iterations of the whole run.
     """
     path = osp.join(work_dir, PROGRESS_FILE)
-    tmp = f'{path}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(dict(done=done, total=total), f)
-    os.replace(tmp, path)
+    write_json_atomic(path, dict(done=done, total=total), indent=None)
 
 
 def read_progress(work_dir: str) -> Optional[Tuple[int, int]]:

@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 from mmengine.config import Config, ConfigDict
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 #: Dataset choices -> ``_base_/datasets`` file of the benchmark.
 DATASET_BASES = {

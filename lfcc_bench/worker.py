@@ -1,8 +1,8 @@
-"""One benchmark run in its own process: ``python -m lfcc_mm.bench.worker JOB``.
+"""One benchmark run in its own process: ``python -m lfcc_bench.worker JOB``.
 
-The driver (:mod:`lfcc_mm.bench.driver`) writes ``JOB`` (JSON) into the
+The driver (:mod:`lfcc_bench.driver`) writes ``JOB`` (JSON) into the
 run's work dir and starts this module; it rebuilds the run's config with
-:func:`~lfcc_mm.bench.run_config.load_bench_config` from the job's
+:func:`~lfcc_bench.run_config.load_bench_config` from the job's
 arguments, checks that its fingerprint is the one the driver planned (the
 config files did not change in between), trains (or, for a teacher given as
 weights, only tests) with mmengine's Runner, and writes ``result.json`` next
@@ -41,14 +41,14 @@ def run_job(job: Dict[str, Any]) -> Dict[str, Any]:
     Raises:
         RuntimeError: If the rebuilt config's fingerprint is not the job's.
     """
-    from lfcc_mm.bench.numerics import pin_cpu_numerics
+    from lfcc_bench.numerics import pin_cpu_numerics
     pin_cpu_numerics(job['threads'], job['cpu_isa'])
     from mmengine.runner import Runner
 
     import lfcc_mm  # noqa: F401  (compat shims and registries)
-    from lfcc_mm.bench import progress  # noqa: F401  (BenchProgressHook)
-    from lfcc_mm.bench.fingerprint import run_fingerprint
-    from lfcc_mm.bench.run_config import load_bench_config
+    from lfcc_bench import progress  # noqa: F401  (BenchProgressHook)
+    from lfcc_bench.fingerprint import run_fingerprint
+    from lfcc_bench.run_config import load_bench_config
 
     start = time.perf_counter()
     cfg = load_bench_config(job['config'], job['work_dir'], **job['load'])
@@ -83,8 +83,9 @@ def run_job(job: Dict[str, Any]) -> Dict[str, Any]:
 
 def main(job_file: str) -> None:
     """Run the job in ``job_file``; write ``result.json`` beside it."""
-    from lfcc_mm.bench.results import write_json_atomic
-    from lfcc_mm.utils.user_errors import exit_on_user_error, read_json
+    from lfcc_bench.results import write_json_atomic
+    from lfcc_mm.cli import exit_on_user_error
+    from lfcc_mm.errors import read_json
     with exit_on_user_error():
         job = read_json(job_file, 'benchmark job')
         result = run_job(job)

@@ -14,7 +14,7 @@ import re
 from types import TracebackType
 from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
-from .user_errors import UserError
+from lfcc_mm.errors import UserError
 
 _REGISTRY_MISS = re.compile(
     r'^(?P<name>\S+) is not in the (?P<scope>\w+)::(?P<registry>[\w ]+) '

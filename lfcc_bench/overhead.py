@@ -42,13 +42,13 @@ import time
 from dataclasses import dataclass
 from typing import Any, List, Sequence
 
-from lfcc_mm.utils.user_errors import UserError
+from lfcc_mm.errors import UserError
 
 from .run_config import find_bench_configs
 
 MODES = ('floor', 'lfcc')
 #: Repository root (default configs are relative to it).
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: The benchmark whose ``{teacher}_{student}`` pairs ``--pairs`` names.
 BENCH_DIR = osp.join(REPO_ROOT, 'configs', 'benchmark', 'cifar10')
 #: The method of a pair that is measured (LFCC + logit KD, as the
@@ -270,7 +270,7 @@ def measure(mode: str, config: str, batch_size: int, img_size: int,
 def measure_in_subprocess(mode: str, config: str, batch_size: int,
                           img_size: int, steps: int, warmup: int,
                           threads: int = 0) -> Measurement:
-    """Run :func:`measure` in a fresh ``python -m lfcc_mm.bench.overhead``.
+    """Run :func:`measure` in a fresh ``python -m lfcc_bench.overhead``.
 
     Args:
         mode (str): ``'floor'`` or ``'lfcc'``.
@@ -288,7 +288,7 @@ def measure_in_subprocess(mode: str, config: str, batch_size: int,
     Raises:
         RuntimeError: If the child fails (with the end of its output).
     """
-    cmd = [sys.executable, '-m', 'lfcc_mm.bench.overhead', '--child', mode,
+    cmd = [sys.executable, '-m', 'lfcc_bench.overhead', '--child', mode,
            '--config', config, '--batch-size', str(batch_size),
            '--img-size', str(img_size), '--steps', str(steps),
            '--warmup', str(warmup), '--threads', str(threads)]
@@ -335,7 +335,7 @@ def overhead_table(cases: Sequence[Case], batch_size: int, img_size: int,
 def _child_main(argv=None) -> None:
     """Entry of the measuring subprocess: print one JSON line."""
     import lfcc_mm  # noqa: F401  (shims, registries)
-    from lfcc_mm.utils.user_errors import exit_on_user_error
+    from lfcc_mm.cli import exit_on_user_error
     p = argparse.ArgumentParser()
     p.add_argument('--child', choices=MODES, required=True)
     p.add_argument('--config', required=True)

@@ -2,7 +2,7 @@
 
 Not imported by ``import lfcc_mm``; import ``lfcc_mm`` first (compat shims),
 then this package. ``tools/analysis/feature_spectrum.py`` is the command-line
-front end; plotting lives in :mod:`lfcc_mm.analysis.report` (matplotlib).
+front end; plotting lives in :mod:`lfcc_bench.analysis.report` (matplotlib).
 """
 from .analyzer import FeatureSpectrumAnalyzer, cka_keys
 from .cka import linear_cka

@@ -1,24 +1,26 @@
 """Turn configuration mistakes into one clear line instead of a traceback.
 
 The tools wrap their work in :func:`exit_on_user_error`. A mistake the user
-can fix in the config or on the command line (a wrong path, a missing
-dataset folder, a misspelt component name, an invalid lfcc_mm argument) is
-printed as a single ``<tool>: error: <what and where>`` line on stderr and
-the process exits with :data:`EXIT_USER_ERROR`. Anything else is a bug and
-keeps its full traceback. ``LFCC_DEBUG=1`` shows the traceback always.
+can fix in the config or on the command line (a :class:`~lfcc_mm.errors.
+UserError`, a missing file, an lfcc_mm configuration error) is printed as a
+single ``<tool>: error: <what and where>`` line on stderr and the process
+exits with :data:`~lfcc_mm.errors.EXIT_USER_ERROR`. Anything else is a bug
+and keeps its full traceback. ``LFCC_DEBUG=1`` shows the traceback always.
 """
 from __future__ import annotations
 
-import json
 import os
 import os.path as osp
 import re
 import sys
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Iterator, Optional
+from typing import Iterator, Optional
 
-EXIT_USER_ERROR = 2
+from lfcc_mm.errors import EXIT_USER_ERROR, UserError
+from lfcc_mm.models import (LayoutError, RecorderSourceError,
+                            TeacherCheckpointError)
+
 DEBUG_ENV = 'LFCC_DEBUG'
 _PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -28,44 +30,6 @@ _PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 _WORKER_TRACEBACK = 'Original Traceback (most recent call last):'
 # mmcv's LoadImageFromFile when the image decoder returns nothing.
 _MMCV_IMAGE_MISS = re.compile(r'failed to load image: (?P<path>.+)$')
-
-
-class UserError(Exception):
-    """A mistake in the config or the command line; the message says where."""
-
-
-class UnreadableImageError(UserError):
-    """An image file of a dataset that cannot be read or decoded."""
-
-
-def read_json(path: str, what: str) -> Any:
-    """Read a JSON file a tool relies on, naming it if it is torn.
-
-    A file cut short by a killed write (or edited by hand) is reported as a
-    :class:`UserError` that names the file, what it is and where the JSON
-    breaks, instead of a ``JSONDecodeError`` traceback.
-
-    Args:
-        path (str): The file.
-        what (str): What the file is, for the message, e.g.
-            ``'benchmark results'``.
-
-    Returns:
-        Any: The parsed JSON.
-
-    Raises:
-        FileNotFoundError: ``path`` does not exist (callers that treat a
-            missing file as "nothing yet" check this first).
-        UserError: The file is not valid UTF-8 JSON.
-    """
-    try:
-        with open(path, encoding='utf-8') as f:
-            return json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise UserError(
-            f'{what} {path!r} is not valid JSON ({err}); it may have been cut '
-            f'short by an interrupted write: restore it, or move it away to '
-            f'start afresh') from err
 
 
 def _raised_in_lfcc_mm(tb: Optional[TracebackType]) -> bool:
@@ -95,8 +59,6 @@ def user_error_message(err: BaseException) -> Optional[str]:
     Returns:
         str | None: The message on one line, or None.
     """
-    from lfcc_mm.models import (LayoutError, RecorderSourceError,
-                                TeacherCheckpointError)
     image = _unreadable_image_message(err)
     if image is not None:
         return image

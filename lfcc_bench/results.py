@@ -5,18 +5,17 @@ Rows are merged, never dropped: a row is identified by its settings group
 seed)``; writing a row replaces only the row with that identity and keeps
 every other, whatever command wrote them. The file is re-read before each
 write (so rows another process added meanwhile are kept) and replaced
-atomically (temp file + ``os.replace``), so a crash leaves the old or the new
+atomically (:mod:`lfcc_mm.fileio`), so a crash leaves the old or the new
 file, never a torn one.
 """
 from __future__ import annotations
 
-import json
-import os
 import os.path as osp
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from lfcc_mm.utils.user_errors import UserError, read_json
+from lfcc_mm.errors import UserError, read_json
+from lfcc_mm.fileio import write_json_atomic, write_text_atomic  # noqa: F401
 
 RESULTS_FILE = 'results.json'
 
@@ -43,7 +42,7 @@ class RunRecord:
             share one table; ``''`` for rows written before settings were
             recorded (never reused).
         fingerprint (str): Hash of everything that shaped this row (see
-            :func:`~lfcc_mm.bench.fingerprint.run_fingerprint`); a row is
+            :func:`~lfcc_bench.fingerprint.run_fingerprint`); a row is
             reused only when a new run's fingerprint equals it.
         teacher_sha256 (str, optional): SHA-256 of the teacher weights: of
             this teacher's file for a teacher row, of the teacher it learned
@@ -175,43 +174,6 @@ def merge_rows(old: Sequence[RunRecord],
     for row in new:
         merged[row.identity] = row
     return list(merged.values())
-
-
-def write_text_atomic(path: str, text: str) -> str:
-    """Write ``text`` to ``path`` through a synced temp file and
-    ``os.replace``, so a crash leaves the old or the new file.
-
-    Args:
-        path (str): Destination.
-        text (str): Content (written as UTF-8).
-
-    Returns:
-        str: ``path``.
-    """
-    tmp = f'{path}.tmp{os.getpid()}'
-    try:
-        with open(tmp, 'w', encoding='utf-8', newline='\n') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-    return path
-
-
-def write_json_atomic(path: str, obj: Any) -> str:
-    """Write JSON (indented by 2) to ``path`` with :func:`write_text_atomic`.
-
-    Args:
-        path (str): Destination.
-        obj (Any): JSON-serialisable value.
-
-    Returns:
-        str: ``path``.
-    """
-    return write_text_atomic(path, json.dumps(obj, indent=2))
 
 
 def save_results(work_dir: str, records: Sequence[RunRecord],

@@ -1,5 +1,12 @@
 """Benchmark harness: run grids of config files, record and tabulate rows.
 
+Lab tooling of the source checkout, not part of the installed ``lfcc_mm``
+(``setup.py`` packages ``lfcc_mm`` only): it finds the grids under the
+checkout's ``configs/``, and its tools put the repository root on
+``sys.path``. Its dependencies are the ``bench`` extra
+(``requirements/bench.txt``). :mod:`.analysis` is the feature-spectrum
+analysis of ``tools/analysis/feature_spectrum.py``.
+
 Every run is a config of ``configs/benchmark/<dataset>/`` (teachers and
 pair x method configs; ``digits/`` is the quickstart's grid, ``cifar10/`` the
 benchmark's). ``tools/quickstart.py`` and ``tools/benchmark/kd_bench.py``
