@@ -572,6 +572,30 @@ def probe_model(spec: str,
     return probe
 
 
+def list_taps(spec: str, input_size: int = 224,
+              model: Optional[nn.Module] = None) -> List[Tap]:
+    """Every module output of a classifier that a connector can read.
+
+    The Python form of ``tools/analysis/list_taps.py``: one dry forward of a
+    ``(1, 3, input_size, input_size)`` image, each tap with its recorder
+    ``source`` (:attr:`Tap.name`), shape and the layout arguments an
+    ``LFCCConnector`` needs (:meth:`Tap.connector_args`).
+
+    Args:
+        spec (str): An mmpretrain model name or config, or ``timm:<name>``
+            (see :func:`resolve_spec`).
+        input_size (int): Side of the dry-forward image. Defaults to 224.
+        model (nn.Module, optional): The already built classifier.
+
+    Returns:
+        list[Tap]: The backbone's spatial outputs, in finishing order.
+
+    Raises:
+        UserError: Unknown model, failed dry forward, or no taps found.
+    """
+    return probe_model(spec, 'student', input_size, model=model).taps
+
+
 # ------------------------------------------------------------ matching --
 def lfcc_side_taps(probe: ModelProbe,
                    strides: Optional[Sequence[int]] = None) -> List[Tap]:
