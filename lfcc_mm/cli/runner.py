@@ -160,16 +160,19 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local-rank', '--local_rank', type=int, default=0)
 
 
-def parse_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+def parse_args(parser: argparse.ArgumentParser,
+               argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line and export ``LOCAL_RANK`` for mmengine.
 
     Args:
         parser (argparse.ArgumentParser): The tool's parser.
+        argv (Sequence[str], optional): The arguments; None: the command
+            line.
 
     Returns:
         argparse.Namespace: The parsed arguments.
     """
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 

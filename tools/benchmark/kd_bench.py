@@ -35,6 +35,7 @@ import os.path as osp
 import shlex
 import sys
 import time
+from typing import Optional, Sequence
 
 # lfcc_bench (benchmark tooling) lives in the checkout, not in the install
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
@@ -59,7 +60,7 @@ QUICK = dict(epochs=1, teacher_epochs=1, train_per_class=20,
              teacher_train_per_class=20, seeds=[0])
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     p = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -189,7 +190,8 @@ def check_args(args: argparse.Namespace) -> None:
               'slower, not different', file=sys.stderr)
 
 
-def options(args: argparse.Namespace, argv=None) -> BenchOptions:
+def options(args: argparse.Namespace,
+            argv: Optional[Sequence[str]] = None) -> BenchOptions:
     """The benchmark options of checked ``args``."""
     pairs, methods = _names(args)
     data = DataChoice(
@@ -210,7 +212,7 @@ def options(args: argparse.Namespace, argv=None) -> BenchOptions:
         command=shlex.join(['python', 'tools/benchmark/kd_bench.py'] + argv))
 
 
-def main(argv=None) -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
     """Run the benchmark and write its table and plots."""
     args = parse_args(argv)
     if args.quick:  # fills what the command line left to the configs

@@ -20,7 +20,7 @@ an interrupted export leaves no torn file.
 import argparse
 import glob
 import os.path as osp
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 import lfcc_mm  # noqa: F401 - allow-lists mmengine types for torch.load
 from lfcc_mm.checkpoint import (dropped_key_groups,
@@ -35,7 +35,7 @@ KEPT_META = ('dataset_meta', 'epoch', 'iter', 'seed', 'experiment_name',
              'mmengine_version')
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Keep only the student of a distillation checkpoint')
     parser.add_argument('src', help='distillation checkpoint (in)')
@@ -52,7 +52,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--no-config', action='store_true',
         help='do not write the student config beside dst')
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def find_run_config(src: str) -> Optional[str]:
@@ -147,8 +147,9 @@ def check_paths(src: str, dst: str) -> None:
             'choose another file name (the source is never overwritten)')
 
 
-def main() -> None:
-    args = parse_args()
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the tool; ``argv`` defaults to the command line."""
+    args = parse_args(argv)
     with exit_on_user_error():
         check_paths(args.src, args.dst)
         ckpt = load_checkpoint_file(args.src)

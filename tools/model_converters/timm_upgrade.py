@@ -18,6 +18,7 @@ only when complete.
 """
 import argparse
 import os.path as osp
+from typing import Optional, Sequence
 
 from mmengine.config import DictAction
 
@@ -27,7 +28,7 @@ from lfcc_mm.cli import UserError, exit_on_user_error
 from lfcc_mm.fileio import torch_save_atomic
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Map an older timm checkpoint to the installed timm, '
         'strictly')
@@ -74,9 +75,10 @@ def convert(args: argparse.Namespace) -> int:
     return len(out)
 
 
-def main(argv=None) -> None:
-    args = parse_args(argv)
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the tool; ``argv`` defaults to the command line."""
     with exit_on_user_error():
+        args = parse_args(argv)
         n = convert(args)
     print(f'saved {n} tensors for timm {args.model!r} to {args.dst}')
 
