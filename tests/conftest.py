@@ -11,11 +11,15 @@ mmpretrain's registry and fail, so every test starts with neither.
 its ``main(argv)`` in-process (a process costs seconds: ``import lfcc_mm``
 alone); one subprocess smoke test per tool keeps the real process boundary.
 """
+import contextlib
 import importlib.util
+import io
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional, Sequence
 
 import pytest
 from mmengine.logging import MessageHub
@@ -68,3 +72,65 @@ def import_tool(script: str) -> ModuleType:
 def load_tool() -> Callable[[str], ModuleType]:
     """:func:`import_tool`, as a fixture."""
     return import_tool
+
+
+def run_tool_main(script: str, args: Sequence[str], cwd: os.PathLike,
+                  env: Optional[Dict[str, str]] = None,
+                  syspath: Sequence[str] = ()
+                  ) -> subprocess.CompletedProcess:
+    """``python <script> <args>`` in-process: the tool's ``main(args)``.
+
+    ``sys.argv``, the working folder, ``env`` and ``syspath`` are set for
+    the call and restored after; ``LFCC_DEBUG`` is unset unless ``env`` sets
+    it. A ``SystemExit`` gives the return code; stdout and stderr (the
+    run's logger included) are captured. Another exception propagates (in a
+    process: a traceback and exit code 1).
+
+    Args:
+        script (str): e.g. ``'tools/train.py'``.
+        args (Sequence[str]): Its command-line arguments.
+        cwd (os.PathLike): The working folder of the call.
+        env (dict, optional): Environment variables to set.
+        syspath (Sequence[str]): Folders to put first on ``sys.path``.
+
+    Returns:
+        subprocess.CompletedProcess: ``returncode``, ``stdout``, ``stderr``.
+    """
+    from mmengine.logging import MMLogger
+    from mmengine.visualization import Visualizer
+
+    args = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    # A run's logger / visualizer are named by the second it started: a
+    # second run in the same second must not get the first one's.
+    saved = {cls: dict(cls._instance_dict) for cls in (MMLogger, Visualizer)}
+    code = 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(cwd)
+        for folder in syspath:
+            mp.syspath_prepend(str(folder))
+        mp.setattr(sys, 'argv', [str(REPO / script), *args])
+        mp.delenv('LFCC_DEBUG', raising=False)
+        for key, value in (env or {}).items():
+            mp.setenv(key, value)
+        for cls in saved:
+            cls._instance_dict.clear()
+        try:
+            with contextlib.redirect_stdout(out), \
+                    contextlib.redirect_stderr(err):
+                import_tool(script).main(args)
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(
+                exit_.code is not None)
+        finally:
+            for cls, instances in saved.items():
+                cls._instance_dict.clear()
+                cls._instance_dict.update(instances)
+    return subprocess.CompletedProcess([script, *args], code, out.getvalue(),
+                                       err.getvalue())
+
+
+@pytest.fixture(scope='session')
+def tool_main() -> Callable[..., subprocess.CompletedProcess]:
+    """:func:`run_tool_main`, as a fixture (module fixtures may use it)."""
+    return run_tool_main

@@ -73,49 +73,23 @@ def run_tool(tiny_project) -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
-@pytest.fixture
-def call_tool(tiny_project, monkeypatch, capsys, load_tool
+@pytest.fixture(scope='session')
+def call_tool(tiny_project, tool_main
               ) -> Callable[..., subprocess.CompletedProcess]:
     """:func:`run_tool` in-process: ``tools/<script>``'s ``main(argv)``.
 
     Run in the tiny project with ``sys.argv`` as the real command (so the
-    error line starts with ``<script>: error:``); a ``SystemExit`` gives the
-    return code, capsys the output. Much faster than a process (no
-    ``import lfcc_mm``); what needs a real process boundary (an exit code
-    set by the interpreter, signals, ranks) stays with :func:`run_tool`.
+    error line starts with ``<script>: error:``); see ``run_tool_main`` in
+    ``tests/conftest.py``. Much faster than a process (no ``import
+    lfcc_mm``); what needs a real process boundary (an exit code set by the
+    interpreter, signals, ranks) stays with :func:`run_tool`.
     """
-    from mmengine.logging import MMLogger
-    from mmengine.visualization import Visualizer
 
     def call(script: str, *args: str,
              env: Optional[Dict[str, str]] = None
              ) -> subprocess.CompletedProcess:
-        monkeypatch.chdir(tiny_project)
-        monkeypatch.syspath_prepend(str(HERE))  # rank_report_hook
-        monkeypatch.setattr(sys, 'argv', [str(TOOLS / script), *args])
-        monkeypatch.delenv('LFCC_DEBUG', raising=False)
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        # A run's logger / visualizer are named by the second it started:
-        # a second run in the same second must not get the first one's.
-        saved = {cls: dict(cls._instance_dict)
-                 for cls in (MMLogger, Visualizer)}
-        for cls in saved:
-            cls._instance_dict.clear()
-        capsys.readouterr()
-        code = 0
-        try:
-            load_tool(f'tools/{script}').main(list(args))
-        except SystemExit as err:
-            code = err.code if isinstance(err.code, int) else int(
-                err.code is not None)
-        finally:
-            for cls, instances in saved.items():
-                cls._instance_dict.clear()
-                cls._instance_dict.update(instances)
-        out = capsys.readouterr()
-        return subprocess.CompletedProcess([script, *args], code, out.out,
-                                           out.err)
+        return tool_main(f'tools/{script}', args, tiny_project, env=env,
+                         syspath=[str(HERE)])
 
     return call
 
