@@ -7,25 +7,80 @@ that LFCC's warm-up reads). A test that leaves ``default_scope='mmpretrain'``
 behind would make every later ``mmrazor.registry.MODELS.build`` look in
 mmpretrain's registry and fail, so every test starts with neither.
 
+Loading a config is slow (1 to 4 s): for each ``mmpretrain::`` base, mmengine
+re-reads the package's ~85 metafiles and reloads ``pkg_resources``
+(``is_installed``), and the same committed configs are loaded by many test
+folders. For the session, those metafiles are read once and a package's
+installation is checked once (neither changes while tests run), and
+``Config.fromfile`` of a file under ``configs/`` or an installed package is
+loaded once and handed out as a deep copy (a config a test writes, anywhere
+else, is always read anew).
+
 ``load_tool`` imports a script of ``tools/`` as a module, so that tests call
 its ``main(argv)`` in-process (a process costs seconds: ``import lfcc_mm``
 alone); one subprocess smoke test per tool keeps the real process boundary.
 """
 import contextlib
+import copy
+import functools
 import importlib.util
 import io
 import os
+import os.path as osp
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Dict, Optional, Sequence
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import pytest
+from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.registry import DefaultScope
 
 import lfcc_mm  # noqa: F401  (compat shims before any mmrazor import)
+
+_IMMUTABLE_CONFIG_ROOTS = tuple(
+    osp.realpath(p) + os.sep for p in (
+        Path(__file__).resolve().parents[1] / 'configs',
+        osp.dirname(osp.dirname(pytest.__file__))))  # site-packages
+_CONFIGS: Dict[Tuple[str, str], Config] = {}
+
+
+@pytest.fixture(autouse=True, scope='session')
+def _configs_loaded_once():
+    """``Config.fromfile`` of a committed or installed config, cached."""
+    fromfile = Config.fromfile
+
+    def cached_fromfile(filename, *args, **kwargs):
+        path = osp.realpath(str(filename))
+        if args or kwargs or not path.startswith(_IMMUTABLE_CONFIG_ROOTS):
+            return fromfile(filename, *args, **kwargs)
+        key = (str(filename), path)  # {{ fileDirname }} follows the name
+        if key not in _CONFIGS:
+            _CONFIGS[key] = fromfile(filename)
+        return copy.deepcopy(_CONFIGS[key])
+
+    import mmengine.config.config as config_module
+    import mmengine.config.utils as config_utils
+    read = config_utils.load  # the metafiles of an external package
+
+    @functools.lru_cache(maxsize=None)
+    def read_once(path, *args, **kwargs):
+        return read(path, *args, **kwargs)
+
+    def cached_read(path, *args, **kwargs):
+        if isinstance(path, str) and osp.realpath(path).startswith(
+                _IMMUTABLE_CONFIG_ROOTS):
+            return read_once(path, *args, **kwargs)  # read, never modified
+        return read(path, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Config, 'fromfile', staticmethod(cached_fromfile))
+        mp.setattr(config_utils, 'load', cached_read)
+        mp.setattr(config_module, 'is_installed', functools.lru_cache(
+            maxsize=None)(config_module.is_installed))
+        yield
 
 
 @pytest.fixture(autouse=True)
