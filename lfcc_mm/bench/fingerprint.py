@@ -18,7 +18,8 @@ from typing import Any, Dict, Optional
 #: they are logged or shown.
 NOT_SHAPING_KEYS = ('work_dir', 'log_level', 'log_processor', 'visualizer')
 #: ``default_hooks`` entries that do not shape a result.
-NOT_SHAPING_HOOKS = ('logger', 'timer', 'checkpoint')
+NOT_SHAPING_HOOKS = ('logger', 'timer', 'checkpoint', 'non_finite',
+                     'work_dir_lock')
 #: Config keys (at any depth) whose value is a teacher checkpoint path.
 TEACHER_CKPT_KEYS = ('teacher_ckpt', )
 
