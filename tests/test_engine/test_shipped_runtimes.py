@@ -4,7 +4,8 @@ Walks every config file under ``configs/`` (the ``_base_`` fragments
 excepted) and checks, on the resolved config, that its checkpoints are
 written atomically (:class:`~lfcc_mm.engine.AtomicCheckpointHook`), that a
 non-finite loss stops it (:class:`~lfcc_mm.engine.NonFiniteLossHook`) and
-that it locks its work dir (:class:`~lfcc_mm.engine.WorkDirLockHook`), and
+that it locks its work dir (:class:`~lfcc_mm.engine.WorkDirLockHook`),
+that it checks its last batch (:class:`~lfcc_mm.engine.LastBatchCheckHook`), and
 that it imports ``lfcc_mm``, which registers them.
 """
 from pathlib import Path
@@ -19,7 +20,8 @@ from lfcc_mm.bench.fingerprint import NOT_SHAPING_HOOKS
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
 SAFETY_HOOKS = dict(checkpoint='AtomicCheckpointHook',
                     non_finite='NonFiniteLossHook',
-                    work_dir_lock='WorkDirLockHook')
+                    work_dir_lock='WorkDirLockHook',
+                    batch_check='LastBatchCheckHook')
 
 
 def shipped_configs() -> List[str]:

@@ -26,10 +26,12 @@ default_hooks = dict(
         max_keep_ckpts=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # As configs/_base_/default_runtime.py: stop at the first non-finite
-    # loss term, one live run per work dir. Neither shapes a result
+    # loss term, one live run per work dir, refuse a last batch too small
+    # for a contrastive loss. None shapes a result
     # (lfcc_mm.bench.fingerprint.NOT_SHAPING_HOOKS).
     non_finite=dict(type='NonFiniteLossHook'),
-    work_dir_lock=dict(type='WorkDirLockHook'))
+    work_dir_lock=dict(type='WorkDirLockHook'),
+    batch_check=dict(type='LastBatchCheckHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,
