@@ -22,8 +22,12 @@ from torch import nn
 from lfcc_mm.utils.user_errors import UserError
 
 
-class LastBatchError(UserError):
-    """An epoch's last batch is too small for a contrastive loss."""
+class LastBatchError(UserError, ValueError):
+    """An epoch's last batch is too small for a contrastive loss.
+
+    Also a ``ValueError``, as the error ``LFCCLoss`` itself raises when it
+    meets such a batch.
+    """
 
 
 def contrastive_losses(model: nn.Module) -> List[Tuple[str, int]]:
