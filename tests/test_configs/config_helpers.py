@@ -54,8 +54,13 @@ def all_configs() -> List[str]:
 
 
 def distill_configs() -> List[str]:
-    """The distillation configs (LFCC and baselines), relative paths."""
-    return [c for c in all_configs() if not c.startswith('teachers/')]
+    """The distillation configs (LFCC and baselines), relative paths.
+
+    Teacher fine-tuning and from-scratch (``baselines/scratch/``) configs
+    train one model alone and are not listed.
+    """
+    return [c for c in all_configs()
+            if not c.startswith(('teachers/', 'baselines/scratch/'))]
 
 
 @functools.lru_cache(maxsize=None)

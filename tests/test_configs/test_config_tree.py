@@ -22,6 +22,8 @@ DISTILL_NAME = re.compile(r'^(?P<method>lfcc-kd|lfcc|kd|dkd|ofa)_'
                           r'(?P<teacher>[a-z0-9-]+)_(?P<student>[a-z0-9-]+)_'
                           r'(?P<gpus>\d+)xb(?P<batch>\d+)_'
                           r'(?P<data>in1k|cifar100)\.py$')
+SCRATCH_NAME = re.compile(r'^scratch_(?P<student>[a-z0-9-]+)_(?P<gpus>\d+)xb'
+                          r'(?P<batch>\d+)_(?P<data>in1k|cifar100)\.py$')
 TEACHER_NAME = re.compile(r'^(?P<model>[a-z0-9-]+)_in1k-pre_(?P<gpus>\d+)xb'
                           r'(?P<batch>\d+)_cifar100\.py$')
 DATASET_TYPE = {'in1k': 'ImageNet', 'cifar100': 'CIFAR100'}
@@ -113,6 +115,10 @@ def test_name_states_method_dataset_and_global_batch(rel_path):
     if rel_path.startswith('teachers/'):
         match = TEACHER_NAME.match(name)
         data = 'cifar100'
+    elif rel_path.startswith('baselines/scratch/'):
+        match = SCRATCH_NAME.match(name)
+        assert match, f'{rel_path}: not scratch_{{student}}_...'
+        data = match['data']
     else:
         match = DISTILL_NAME.match(name)
         assert match, f'{rel_path}: name does not follow the convention'
@@ -161,10 +167,21 @@ def test_recipe_matches_student_family(rel_path):
     optimizer = cfg.optim_wrapper.optimizer.type
     augments = cfg.data_preprocessor.get('batch_augments')
     pipeline = [t.type for t in cfg.train_dataloader.dataset.pipeline]
-    if backbone in CNN_BACKBONES:
+    imagenet = cfg.train_dataloader.dataset.type == 'ImageNet'
+    if backbone == 'MobileNetV2' and imagenet:
+        # mmpretrain::mobilenet_v2/mobilenet-v2_8xb32_in1k.py
         assert optimizer == 'SGD' and augments is None
-        epochs = 100 if cfg.train_dataloader.dataset.type == 'ImageNet' \
-            else 200
+        optim = cfg.optim_wrapper.optimizer
+        assert (optim.lr, optim.momentum, optim.weight_decay) == (
+            0.045, 0.9, 4e-5)
+        scheduler = {k: v for k, v in cfg.param_scheduler.items()
+                     if k != '_scope_'}
+        assert scheduler == dict(
+            type='StepLR', by_epoch=True, step_size=1, gamma=0.98)
+        assert cfg.train_cfg.max_epochs == 300
+    elif backbone in CNN_BACKBONES:
+        assert optimizer == 'SGD' and augments is None
+        epochs = 100 if imagenet else 200
         assert cfg.train_cfg.max_epochs == epochs
     else:
         assert backbone in TOKEN_BACKBONES
@@ -189,6 +206,39 @@ def test_baseline_shares_teacher_student_and_recipe_with_lfcc(rel_path):
         lfcc.model.architecture)
     for key in SAME_RECIPE_KEYS:
         assert cfg[key] == lfcc[key], key
+
+
+IN1K_STUDENTS = {  # configs/lfcc student -> its scratch config
+    'resnet/resnet18_8xb32_in1k.py': 'scratch_res18_8xb32_in1k.py',
+    'mobilenet_v2/mobilenet-v2_8xb32_in1k.py': 'scratch_mbv2_8xb32_in1k.py',
+    'deit/deit-tiny_4xb256_in1k.py': 'scratch_deit-t_8xb128_in1k.py',
+    'MlpMixer': 'scratch_mixer-s_8xb128_in1k.py',
+}
+
+
+def _student_key(architecture) -> str:
+    if 'cfg_path' in architecture:
+        return architecture.cfg_path.split('::')[1]
+    return architecture.backbone.type
+
+
+@pytest.mark.parametrize(
+    'rel_path', [p for p in all_configs()
+                 if re.match(r'lfcc/lfcc(-kd)?_.*_in1k\.py$', p)])
+def test_every_in1k_student_has_a_scratch_row_on_the_same_recipe(rel_path):
+    """Each ImageNet row's "delta vs scratch" compares with a scratch
+    config of the same student, recipe and runtime (no teacher, plain
+    validation loop, the student's own loss only)."""
+    pair = load(rel_path)
+    key = _student_key(pair.model.architecture)
+    scratch = load('baselines/scratch/' + IN1K_STUDENTS[key])
+    assert scratch.model == dict(
+        _scope_='mmrazor', type='BaseAlgorithm',
+        architecture=pair.model.architecture)
+    for key in SAME_RECIPE_KEYS + ('auto_scale_lr', 'default_hooks',
+                                   'custom_imports', 'test_cfg'):
+        assert scratch.get(key) == pair.get(key), key
+    assert scratch.val_cfg == {} and 'teacher' not in scratch.model
 
 
 def _without_ce_weight(model_cfg: Dict[str, Any]) -> Dict[str, Any]:
@@ -407,7 +457,7 @@ def test_metafile_lists_every_lfcc_config_once_and_says_its_losses():
               if m['Config'].startswith('configs/')]
     expected = sorted(
         f'configs/{p}' for p in all_configs()
-        if re.match(r'lfcc/lfcc(-kd)?_', p))
+        if re.match(r'lfcc/lfcc(-kd)?_|baselines/scratch/', p))
     assert sorted(listed) == expected
     for model in meta['Models']:
         if model['Config'].startswith('configs/lfcc/lfcc'):

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lfcc_mm.models.losses import LFCCLoss
+from lfcc_mm.models.losses import LFCCLoss, gather_with_grad
 
 WORKER = os.path.join(os.path.dirname(__file__), '_dist_worker.py')
 CASES = [(False, [3, 3]), (True, [3, 3]), (False, [4, 2]), (True, [1, 3])]
@@ -79,3 +79,11 @@ def test_two_processes_match_one_process(two_rank_results, index):
                                s1.grad)
     torch.testing.assert_close(torch.cat([r['gt'] for r in ranks]) / 2,
                                t1.grad)
+
+
+def test_one_process_gathers_nothing():
+    """Outside a distributed run mmengine's world size is 1: no collective,
+    the local rows themselves at offset 0, gradients untouched."""
+    x = torch.randn(3, 2, 4, requires_grad=True)
+    x_all, offset = gather_with_grad(x)
+    assert x_all is x and offset == 0

@@ -19,7 +19,8 @@ def _raised(fn):
 def test_lfcc_value_error_is_a_user_error():
     err = _raised(lambda: LFCCConnector(in_channels=0))
     assert user_error_message(err) == (
-        'ValueError: in_channels must be a positive int, got 0')
+        'ValueError: LFCCConnector: in_channels must be a positive int (the '
+        'channels C of the recorded feature), got 0.')
 
 
 def test_foreign_value_error_is_a_bug():

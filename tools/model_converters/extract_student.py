@@ -18,7 +18,9 @@ the destination is written to a temporary file and renamed into place, so
 an interrupted export leaves no torn file.
 """
 import argparse
+import glob
 import os.path as osp
+from typing import Any, Optional, Tuple
 
 import lfcc_mm  # noqa: F401 - allow-lists mmengine types for torch.load
 from lfcc_mm.checkpoint import (dropped_key_groups,
@@ -42,7 +44,84 @@ def parse_args() -> argparse.Namespace:
         '--plain', action='store_true',
         help='src is a plain model (no teacher, no distiller): keep all its '
         'weights, drop only the training state')
+    parser.add_argument(
+        '--config',
+        help='the config src was trained with, to write the student config '
+        'beside dst (default: the one .py config in src\'s folder, which the '
+        'Runner dumps into its work dir)')
+    parser.add_argument(
+        '--no-config', action='store_true',
+        help='do not write the student config beside dst')
     return parser.parse_args()
+
+
+def find_run_config(src: str) -> Optional[str]:
+    """The config the Runner dumped into ``src``'s work dir, if just one.
+
+    Args:
+        src (str): A checkpoint in a work dir.
+
+    Returns:
+        str | None: The ``.py`` file, or None when there is none or several.
+    """
+    found = sorted(glob.glob(osp.join(osp.dirname(osp.abspath(src)),
+                                      '*.py')))
+    return found[0] if len(found) == 1 else None
+
+
+def config_path_of(dst: str, config: str) -> str:
+    """``<dst without extension>.py``; refuses to overwrite ``config``.
+
+    Args:
+        dst (str): The student checkpoint.
+        config (str): The distillation config read.
+
+    Returns:
+        str: Where the student config goes.
+
+    Raises:
+        UserError: The path is ``dst`` itself or the distillation config.
+    """
+    out = osp.splitext(dst)[0] + '.py'
+    if osp.abspath(out) in (osp.abspath(dst), osp.abspath(config)):
+        raise UserError(
+            f'the student config would overwrite {out!r}; give the student '
+            'checkpoint another name (e.g. student.pth)')
+    return out
+
+
+def check_config(args: argparse.Namespace,
+                 student: dict) -> Optional[Tuple[Any, str, str]]:
+    """The student config to write beside ``args.dst``, once weights fit.
+
+    Args:
+        args (argparse.Namespace): ``src``, ``dst``, ``config``.
+        student (dict): The exported state dict.
+
+    Returns:
+        tuple | None: The student config, where it goes and the config it
+        was derived from; None when no config was found.
+
+    Raises:
+        UserError: A missing ``--config``, or weights that do not fit its
+            student (missing / unexpected / mis-shaped keys).
+    """
+    from mmpretrain.apis import get_model
+
+    from lfcc_mm.apis import student_config
+    from lfcc_mm.checkpoint import load_weights
+    config = args.config or find_run_config(args.src)
+    if config is None:
+        return None
+    if not osp.isfile(config):
+        raise UserError(f'--config {config!r} does not exist')
+    out = config_path_of(args.dst, config)
+    cfg = student_config(config)
+    load_weights(get_model(cfg, pretrained=False), student,
+                 f'student of {args.src!r}',
+                 hint=f'Pass the config {args.src!r} was trained with as '
+                 '--config (or --no-config)')
+    return cfg, out, config
 
 
 def check_paths(src: str, dst: str) -> None:
@@ -82,13 +161,26 @@ def main() -> None:
         meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
         meta = {k: v for k, v in meta.items() if k in KEPT_META}
         meta['extracted_from'] = osp.abspath(args.src)
+        plan = None if args.no_config else check_config(args, student)
         save_atomic({'state_dict': student, 'meta': meta}, args.dst)
+        config = None
+        if plan is not None:
+            from lfcc_mm.apis import write_student_config
+            config = write_student_config(plan[0], plan[1], source=plan[2])
     dropped = '' if args.plain else ', '.join(
         f'{n} {g}.*' for g, n in sorted(dropped_key_groups(state).items()))
     kind = 'model' if args.plain else 'student'
     print(f'saved {len(student)} {kind} tensors to {args.dst} '
           f'(dropped {dropped or "nothing"}; optimizer and message hub '
           'are not copied)')
+    if config is not None:
+        print(f'wrote its config {config}: test with tools/test.py {config} '
+              f'{args.dst}; infer with lfcc_mm.apis.init_student({config!r}, '
+              f'{args.dst!r}) (or mmpretrain.apis.init_model)')
+    elif not args.no_config:
+        print(f'no config written (none found beside {args.src}): pass '
+              '--config DISTILL_CONFIG to write the student config, or use '
+              f'lfcc_mm.apis.init_student(DISTILL_CONFIG, {args.dst!r})')
 
 
 if __name__ == '__main__':

@@ -1,4 +1,6 @@
-"""ImageNet-1K recipe for CNN students (ResNet-18, MobileNetV2).
+"""ImageNet-1K recipe for the ResNet-18 student.
+
+MobileNetV2 has its own: ``in1k_sgd-300e-mbv2_8xb32.py``.
 
 The recipe of ``mmpretrain::resnet/resnet18_8xb32_in1k.py``: 8 GPUs x 32
 images (global batch 256), SGD lr 0.1, 100 epochs, lr x0.1 at 30/60/90,

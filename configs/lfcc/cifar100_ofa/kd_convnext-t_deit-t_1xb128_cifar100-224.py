@@ -7,7 +7,7 @@ DeiT-T student from scratch, OFA-KD's ViT / MLP recipe (AdamW, vit_mlp.yaml), 1
 GPU x 128.
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_deit-t.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_distill.py',
     './_base_/kd.py',
@@ -19,10 +19,5 @@ model = dict(
     teacher=_base_.convnext_t,
     teacher_ckpt=_base_.convnext_t_ckpt,
     distiller=dict(
-        student_recorders=dict(logits=dict(source='model.head')),
-        teacher_recorders=dict(logits=dict(source='model.head.fc'))))
-
-# DeiT-T's timm crop_pct 0.9: resize to 248 before the 224 crop.
-val_dataloader = dict(
-    dataset=dict(pipeline=_base_.test_pipeline_crop09))
-test_dataloader = val_dataloader
+        student_recorders=dict(logits=dict(source=_base_.deit_t_logits)),
+        teacher_recorders=dict(logits=dict(source=_base_.convnext_t_logits))))

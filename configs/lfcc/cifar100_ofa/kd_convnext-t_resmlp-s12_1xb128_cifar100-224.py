@@ -7,7 +7,7 @@ ResMLP-S12 student from scratch, OFA-KD's ViT / MLP recipe (AdamW,
 vit_mlp.yaml), 1 GPU x 128.
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_resmlp-s12.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_distill.py',
     './_base_/kd.py',
@@ -19,5 +19,5 @@ model = dict(
     teacher=_base_.convnext_t,
     teacher_ckpt=_base_.convnext_t_ckpt,
     distiller=dict(
-        student_recorders=dict(logits=dict(source='model.head')),
-        teacher_recorders=dict(logits=dict(source='model.head.fc'))))
+        student_recorders=dict(logits=dict(source=_base_.resmlp_s12_logits)),
+        teacher_recorders=dict(logits=dict(source=_base_.convnext_t_logits))))

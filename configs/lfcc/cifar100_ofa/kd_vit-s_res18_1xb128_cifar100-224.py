@@ -7,7 +7,7 @@ ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
 128.
 """
 _base_ = [
-    './_base_/data_cnn.py',
+    './_base_/data_res18.py',
     './_base_/schedule_cnn.py',
     './_base_/runtime_distill.py',
     './_base_/kd.py',
@@ -19,5 +19,5 @@ model = dict(
     teacher=_base_.vit_s,
     teacher_ckpt=_base_.vit_s_ckpt,
     distiller=dict(
-        student_recorders=dict(logits=dict(source='model.fc')),
-        teacher_recorders=dict(logits=dict(source='model.head'))))
+        student_recorders=dict(logits=dict(source=_base_.res18_logits)),
+        teacher_recorders=dict(logits=dict(source=_base_.vit_s_logits))))

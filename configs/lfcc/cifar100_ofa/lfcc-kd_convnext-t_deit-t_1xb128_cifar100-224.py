@@ -1,40 +1,23 @@
 """LFCC + KD: ConvNeXt-T -> DeiT-T, CIFAR-100 at 224 px.
 
-LFCC + KD: cross-entropy + LFCC + the KD row's logit KL. OFA-KD's CIFAR-100
-protocol: its released ConvNeXt-T teacher (converted with
+``lfcc_convnext-t_deit-t_1xb128_cifar100-224.py`` (cross-entropy +
+LFCC) plus the KD row's logit KL (``kd_ofakd``: tau 1, weight 1). OFA-KD's
+CIFAR-100 protocol: its released ConvNeXt-T teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
 DeiT-T student from scratch, OFA-KD's ViT / MLP recipe (AdamW, vit_mlp.yaml), 1
 GPU x 128. Taps: DeiT-T blocks 10 / 12 (14x14 tokens, cls dropped) <-
 ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
 """
 _base_ = [
-    './_base_/data_vit.py',
-    './_base_/schedule_vit.py',
-    './_base_/runtime_distill.py',
-    './_base_/lfcc_kd.py',
-    './_base_/models.py',
+    './lfcc_convnext-t_deit-t_1xb128_cifar100-224.py',
+    '../../_base_/methods/logit_kd_terms.py',
 ]
 
 model = dict(
-    architecture=_base_.deit_t,
-    teacher=_base_.convnext_t,
-    teacher_ckpt=_base_.convnext_t_ckpt,
+    _base_.kd_ofakd,
     distiller=dict(
-        student_recorders=dict(
-            logits=dict(source='model.head'),
-            mid=dict(source='model.blocks.9'),
-            last=dict(source='model.blocks.11')),
-        teacher_recorders=dict(
-            logits=dict(source='model.head.fc'),
-            mid=dict(source='model.stages.2'),
-            last=dict(source='model.stages.3')),
-        connectors=dict(
-            s_mid=dict(in_channels=192, layout='nlc', num_extra_tokens=1),
-            s_last=dict(in_channels=192, layout='nlc', num_extra_tokens=1),
-            t_mid=dict(in_channels=384, layout='nchw'),
-            t_last=dict(in_channels=768, layout='nchw'))))
-
-# DeiT-T's timm crop_pct 0.9: resize to 248 before the 224 crop.
-val_dataloader = dict(
-    dataset=dict(pipeline=_base_.test_pipeline_crop09))
-test_dataloader = val_dataloader
+        _base_.kd_ofakd.distiller,
+        student_recorders=dict(logits=dict(
+            type='ModuleOutputs', source=_base_.deit_t_logits)),
+        teacher_recorders=dict(logits=dict(
+            type='ModuleOutputs', source=_base_.convnext_t_logits))))

@@ -1,35 +1,23 @@
 """LFCC + KD: Mixer-B/16 -> ResNet-18, CIFAR-100 at 224 px.
 
-LFCC + KD: cross-entropy + LFCC + the KD row's logit KL. OFA-KD's CIFAR-100
-protocol: its released Mixer-B/16 teacher (converted with
+``lfcc_mixer-b_res18_1xb128_cifar100-224.py`` (cross-entropy +
+LFCC) plus the KD row's logit KL (``kd_ofakd``: tau 1, weight 1). OFA-KD's
+CIFAR-100 protocol: its released Mixer-B/16 teacher (converted with
 ``tools/model_converters/timm_upgrade.py``, see this folder's README), the
 ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
 128. Taps: ResNet-18 `layer3` / `layer4` (14x14 / 7x7) <- Mixer-B/16 blocks 10
 / 12 of 12 (OFA-KD stages 3 / 4; 14x14 tokens).
 """
 _base_ = [
-    './_base_/data_cnn.py',
-    './_base_/schedule_cnn.py',
-    './_base_/runtime_distill.py',
-    './_base_/lfcc_kd.py',
-    './_base_/models.py',
+    './lfcc_mixer-b_res18_1xb128_cifar100-224.py',
+    '../../_base_/methods/logit_kd_terms.py',
 ]
 
 model = dict(
-    architecture=_base_.res18,
-    teacher=_base_.mixer_b,
-    teacher_ckpt=_base_.mixer_b_ckpt,
+    _base_.kd_ofakd,
     distiller=dict(
-        student_recorders=dict(
-            logits=dict(source='model.fc'),
-            mid=dict(source='model.layer3'),
-            last=dict(source='model.layer4')),
-        teacher_recorders=dict(
-            logits=dict(source='model.head'),
-            mid=dict(source='model.blocks.9'),
-            last=dict(source='model.blocks.11')),
-        connectors=dict(
-            s_mid=dict(in_channels=256),
-            s_last=dict(in_channels=512),
-            t_mid=dict(in_channels=768, layout='nlc'),
-            t_last=dict(in_channels=768, layout='nlc'))))
+        _base_.kd_ofakd.distiller,
+        student_recorders=dict(logits=dict(
+            type='ModuleOutputs', source=_base_.res18_logits)),
+        teacher_recorders=dict(logits=dict(
+            type='ModuleOutputs', source=_base_.mixer_b_logits))))

@@ -8,7 +8,7 @@ GPU x 128. Taps: DeiT-T blocks 10 / 12 (14x14 tokens, cls dropped) <-
 ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_deit-t.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_distill.py',
     './_base_/lfcc.py',
@@ -31,8 +31,3 @@ model = dict(
             s_last=dict(in_channels=192, layout='nlc', num_extra_tokens=1),
             t_mid=dict(in_channels=384, layout='nchw'),
             t_last=dict(in_channels=768, layout='nchw'))))
-
-# DeiT-T's timm crop_pct 0.9: resize to 248 before the 224 crop.
-val_dataloader = dict(
-    dataset=dict(pipeline=_base_.test_pipeline_crop09))
-test_dataloader = val_dataloader

@@ -8,7 +8,7 @@ vit_mlp.yaml), 1 GPU x 128. Taps: ResMLP-S12 blocks 10 / 12 (14x14 tokens) <-
 ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_resmlp-s12.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_distill.py',
     './_base_/lfcc.py',

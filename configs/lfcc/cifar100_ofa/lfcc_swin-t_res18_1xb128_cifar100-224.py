@@ -8,7 +8,7 @@ ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
 (`layers.2` / `layers.3`, channels-last 14x14 / 7x7).
 """
 _base_ = [
-    './_base_/data_cnn.py',
+    './_base_/data_res18.py',
     './_base_/schedule_cnn.py',
     './_base_/runtime_distill.py',
     './_base_/lfcc.py',

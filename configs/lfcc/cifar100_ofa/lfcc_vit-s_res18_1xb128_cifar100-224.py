@@ -8,7 +8,7 @@ ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
 of 12 (OFA-KD stages 3 / 4; 14x14 tokens, cls dropped).
 """
 _base_ = [
-    './_base_/data_cnn.py',
+    './_base_/data_res18.py',
     './_base_/schedule_cnn.py',
     './_base_/runtime_distill.py',
     './_base_/lfcc.py',

@@ -9,7 +9,7 @@ GPU x 128. Branches: DeiT-T stages 1-4 at OFA-KD's taps (`blocks.1`,
 width, as OFA-KD).
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_deit-t.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_distill.py',
     './_base_/ofa.py',
@@ -22,12 +22,12 @@ model = dict(
     teacher_ckpt=_base_.convnext_t_ckpt,
     distiller=dict(
         student_recorders=dict(
-            logits=dict(source='model.head'),
+            logits=dict(source=_base_.deit_t_logits),
             stage1=dict(source='model.blocks.1'),
             stage2=dict(source='model.blocks.3'),
             stage3=dict(source='model.blocks.9'),
             stage4=dict(source='model.blocks.11')),
-        teacher_recorders=dict(logits=dict(source='model.head.fc')),
+        teacher_recorders=dict(logits=dict(source=_base_.convnext_t_logits)),
         connectors=dict(
             stage1=dict(
                 in_channels=192, out_channels=192, layout='nlc', hw=(14, 14),
@@ -41,8 +41,3 @@ model = dict(
             stage4=dict(
                 in_channels=192, out_channels=192, layout='nlc', hw=(14, 14),
                 final_grid=7, num_extra_tokens=1))))
-
-# DeiT-T's timm crop_pct 0.9: resize to 248 before the 224 crop.
-val_dataloader = dict(
-    dataset=dict(pipeline=_base_.test_pipeline_crop09))
-test_dataloader = val_dataloader

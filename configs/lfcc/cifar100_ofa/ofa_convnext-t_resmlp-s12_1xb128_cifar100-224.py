@@ -9,7 +9,7 @@ vit_mlp.yaml), 1 GPU x 128. Branches: ResMLP-S12 stages 1-4 at OFA-KD's taps
 (the student width, as OFA-KD).
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_resmlp-s12.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_distill.py',
     './_base_/ofa.py',
@@ -22,12 +22,12 @@ model = dict(
     teacher_ckpt=_base_.convnext_t_ckpt,
     distiller=dict(
         student_recorders=dict(
-            logits=dict(source='model.head'),
+            logits=dict(source=_base_.resmlp_s12_logits),
             stage1=dict(source='model.blocks.1'),
             stage2=dict(source='model.blocks.3'),
             stage3=dict(source='model.blocks.9'),
             stage4=dict(source='model.blocks.11')),
-        teacher_recorders=dict(logits=dict(source='model.head.fc')),
+        teacher_recorders=dict(logits=dict(source=_base_.convnext_t_logits)),
         connectors=dict(
             stage1=dict(
                 in_channels=384, out_channels=384, layout='nlc', hw=(14, 14),

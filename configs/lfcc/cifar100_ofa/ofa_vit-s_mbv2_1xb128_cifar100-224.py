@@ -10,7 +10,7 @@ OFA-KD). MobileNetV2: branch losses weighted 0.1 (``--ofa-loss-weight 0.1``,
 the authors' setting for this student, OFA-KD issue #32).
 """
 _base_ = [
-    './_base_/data_cnn.py',
+    './_base_/data_mbv2.py',
     './_base_/schedule_cnn.py',
     './_base_/runtime_distill.py',
     './_base_/ofa.py',
@@ -23,12 +23,12 @@ model = dict(
     teacher_ckpt=_base_.vit_s_ckpt,
     distiller=dict(
         student_recorders=dict(
-            logits=dict(source='model.classifier'),
+            logits=dict(source=_base_.mbv2_logits),
             stage1=dict(source='model.blocks.1'),
             stage2=dict(source='model.blocks.2'),
             stage3=dict(source='model.blocks.4'),
             stage4=dict(source='model.bn2')),
-        teacher_recorders=dict(logits=dict(source='model.head')),
+        teacher_recorders=dict(logits=dict(source=_base_.vit_s_logits)),
         connectors=dict(
             stage1=dict(in_channels=24, out_channels=1280),
             stage2=dict(in_channels=32, out_channels=1280),

@@ -9,7 +9,7 @@ ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
 OFA-KD).
 """
 _base_ = [
-    './_base_/data_cnn.py',
+    './_base_/data_res18.py',
     './_base_/schedule_cnn.py',
     './_base_/runtime_distill.py',
     './_base_/ofa.py',
@@ -22,12 +22,12 @@ model = dict(
     teacher_ckpt=_base_.vit_s_ckpt,
     distiller=dict(
         student_recorders=dict(
-            logits=dict(source='model.fc'),
+            logits=dict(source=_base_.res18_logits),
             stage1=dict(source='model.layer1'),
             stage2=dict(source='model.layer2'),
             stage3=dict(source='model.layer3'),
             stage4=dict(source='model.layer4')),
-        teacher_recorders=dict(logits=dict(source='model.head')),
+        teacher_recorders=dict(logits=dict(source=_base_.vit_s_logits)),
         connectors=dict(
             stage1=dict(in_channels=64, out_channels=512),
             stage2=dict(in_channels=128, out_channels=512),

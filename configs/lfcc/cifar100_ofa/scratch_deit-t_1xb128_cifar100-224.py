@@ -5,15 +5,10 @@ label-smoothed cross-entropy on OFA-KD's ViT / MLP recipe (AdamW,
 vit_mlp.yaml), 1 GPU x 128, 300 epochs.
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_deit-t.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_scratch.py',
     './_base_/models.py',
 ]
 
 model = _base_.deit_t
-
-# DeiT-T's timm crop_pct 0.9: resize to 248 before the 224 crop.
-val_dataloader = dict(
-    dataset=dict(pipeline=_base_.test_pipeline_crop09))
-test_dataloader = val_dataloader

@@ -5,7 +5,7 @@ label-smoothed cross-entropy on OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
 128, 300 epochs.
 """
 _base_ = [
-    './_base_/data_cnn.py',
+    './_base_/data_mbv2.py',
     './_base_/schedule_cnn.py',
     './_base_/runtime_scratch.py',
     './_base_/models.py',

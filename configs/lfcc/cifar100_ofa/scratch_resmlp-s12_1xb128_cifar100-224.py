@@ -5,7 +5,7 @@ label-smoothed cross-entropy on OFA-KD's ViT / MLP recipe (AdamW,
 vit_mlp.yaml), 1 GPU x 128, 300 epochs.
 """
 _base_ = [
-    './_base_/data_vit.py',
+    './_base_/data_resmlp-s12.py',
     './_base_/schedule_vit.py',
     './_base_/runtime_scratch.py',
     './_base_/models.py',

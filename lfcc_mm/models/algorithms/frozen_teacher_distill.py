@@ -5,7 +5,6 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
-from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import SingleTeacherDistill
@@ -15,6 +14,8 @@ from torch import nn
 
 from lfcc_mm.checkpoint import (TEACHER_PREFIX, CheckpointMismatchError,
                                 load_weights_from)
+
+from ..warmup import check_warmup_length, linear_warmup_factor
 
 
 class TeacherCheckpointError(CheckpointMismatchError):
@@ -101,8 +102,9 @@ class FrozenTeacherDistill(SingleTeacherDistill):
       trainable teacher, or one without ``teacher_ckpt``, is saved;
     - distillation losses can be warmed up linearly over the first
       ``distill_warmup_iters`` training iterations (our choice, off by
-      default; the iteration comes from mmengine's ``MessageHub``, so it
-      survives ``--resume``);
+      default; :mod:`lfcc_mm.models.warmup`, the one warm-up of lfcc_mm:
+      the iteration comes from mmengine's ``MessageHub``, so it survives
+      ``--resume``);
     - the teacher can see its inputs normalised as it was trained
       (``teacher_data_preprocessor``): the batch, normalised with the
       student's ``data_preprocessor`` statistics, is re-normalised to the
@@ -142,8 +144,8 @@ class FrozenTeacherDistill(SingleTeacherDistill):
                  distill_warmup_iters: int = 0,
                  teacher_data_preprocessor: Optional[dict] = None,
                  **kwargs) -> None:
-        if distill_warmup_iters < 0:
-            raise ValueError('distill_warmup_iters must be >= 0')
+        check_warmup_length(distill_warmup_iters, 'distill_warmup_iters',
+                            type(self).__name__)
         super().__init__(distiller, teacher, teacher_ckpt=None, **kwargs)
         if teacher_ckpt:
             load_teacher_checkpoint(self.teacher, teacher_ckpt)
@@ -253,10 +255,7 @@ class FrozenTeacherDistill(SingleTeacherDistill):
         Returns:
             float: ``min(1, (iter + 1) / distill_warmup_iters)``, or 1.
         """
-        if not self.distill_warmup_iters:
-            return 1.0
-        cur_iter = MessageHub.get_current_instance().get_info('iter', 0)
-        return min(1.0, (cur_iter + 1) / self.distill_warmup_iters)
+        return linear_warmup_factor(self.distill_warmup_iters, by='iter')
 
     def loss(self,
              batch_inputs: torch.Tensor,

@@ -5,7 +5,7 @@ MMRazor's feature connectors (``ConvModuleConnector``, ...) and losses
 sides. Heterogeneous pairs give them ViT / Mixer tokens and maps of another
 size, so a baseline such as FitNet cannot run on them unchanged. This
 adapter is the smallest step that makes it run: turn the feature into a map
-with the shared :func:`~lfcc_mm.models.connectors.layouts.to_checked_map`,
+with the shared :meth:`~lfcc_mm.models.connectors.LayoutConnector.to_map`,
 average-pool it to a common ``size x size`` grid (the ``'avg'`` filter of
 :mod:`~lfcc_mm.models.connectors.low_pass`), then hand it to the wrapped
 MMRazor connector, if any. Without a wrapped connector it has no
@@ -15,23 +15,21 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Sequence
 
-from mmrazor.models.architectures.connectors.base_connector import \
-    BaseConnector
 from mmrazor.registry import MODELS
 from torch import Tensor
 
-from .layouts import check_layout, to_checked_map
+from .layout_connector import LayoutConnector
 from .low_pass import low_pass
 
 
 @MODELS.register_module()
-class LayoutAdapter(BaseConnector):
+class LayoutAdapter(LayoutConnector):
     """Feature in any layout -> ``(B, C, size, size)`` map -> a connector.
 
     Args:
         in_channels (int): Channels ``C`` of the recorded feature.
-        layout (str): ``'nchw'``, ``'nlc'`` or ``'ncl'``. Defaults to
-            ``'nchw'``.
+        layout (str): ``'nchw'``, ``'nhwc'``, ``'nlc'`` or ``'ncl'``.
+            Defaults to ``'nchw'``.
         num_extra_tokens (int): Leading cls/dist tokens to drop for token
             layouts. Defaults to 0.
         hw (Sequence[int], optional): Token grid ``(H, W)``; a square grid
@@ -54,27 +52,17 @@ class LayoutAdapter(BaseConnector):
                  size: Optional[int] = None,
                  connector: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        if not isinstance(in_channels, int) or in_channels <= 0:
-            raise ValueError(f'in_channels must be a positive int, got '
-                             f'{in_channels!r}')
+        super().__init__(in_channels, layout, num_extra_tokens, hw,
+                         init_cfg=init_cfg)
         if size is not None and (not isinstance(size, int) or size < 1):
-            raise ValueError(f'size must be a positive int or None, got '
+            raise ValueError(f'LayoutAdapter: size must be a positive int or '
+                             f'None (the side of the common grid), got '
                              f'{size!r}')
-        if num_extra_tokens < 0:
-            raise ValueError('num_extra_tokens must be >= 0')
-        self.in_channels = in_channels
-        self.layout = check_layout(layout)
-        self.num_extra_tokens = num_extra_tokens
-        self.hw = tuple(hw) if hw is not None else None
         self.size = size
-        # Set by CheckedDistiller to the config key, for error messages.
-        self.name = type(self).__name__
         self.connector = MODELS.build(connector) if connector else None
 
     def extra_repr(self) -> str:
-        return (f'in_channels={self.in_channels}, layout={self.layout!r}, '
-                f'num_extra_tokens={self.num_extra_tokens}, size={self.size}')
+        return f'{self.layout_repr()}, size={self.size}'
 
     def forward_train(self, feature: Any) -> Tensor:
         """Adapt one recorded feature.
@@ -88,9 +76,7 @@ class LayoutAdapter(BaseConnector):
             ``(B, C, size, size)`` map (the map itself without one),
             contiguous: MMRazor's losses ``view`` their inputs.
         """
-        x = to_checked_map(feature, self.layout, self.in_channels,
-                           self.num_extra_tokens, self.hw,
-                           where=f'{self.name} (layout={self.layout!r})')
+        x = self.to_map(feature)                          # (B, C, H, W)
         if self.size is not None and tuple(x.shape[-2:]) != (self.size,
                                                              self.size):
             x = low_pass(x, self.size, 'avg')

@@ -24,17 +24,28 @@ class LayoutError(ValueError):
     """A feature does not have the layout its connector declared."""
 
 
-def check_layout(layout: str) -> str:
+def check_layout(layout: str, where: str = '') -> str:
     """Validate a layout name at construction time.
 
     Args:
-        layout (str): One of ``'nchw'``, ``'nhwc'``, ``'nlc'``, ``'ncl'``.
+        layout (str): One of ``'nchw'``, ``'nhwc'``, ``'nlc'``, ``'ncl'``
+            (any case).
+        where (str): Prefix of the error message, e.g. the connector class.
+            Defaults to none.
 
     Returns:
         str: The same name, lower-cased.
+
+    Raises:
+        LayoutError: Naming the layouts and which architecture emits each.
     """
     if not isinstance(layout, str) or layout.lower() not in LAYOUTS:
-        raise LayoutError(f'layout must be one of {LAYOUTS}, got {layout!r}')
+        prefix = f'{where}: ' if where else ''
+        raise LayoutError(
+            f'{prefix}layout must be one of {LAYOUTS}, got {layout!r}: '
+            "'nchw' for CNN maps, 'nhwc' for channels-last maps (timm Swin), "
+            "'nlc' for (B, N, C) tokens (ViT, timm Mixer), 'ncl' for "
+            "(B, C, N) tokens (mmpretrain's MlpMixer).")
     return layout.lower()
 
 

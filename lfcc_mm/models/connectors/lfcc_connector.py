@@ -5,17 +5,15 @@ from typing import Any, Dict, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from mmrazor.models.architectures.connectors.base_connector import \
-    BaseConnector
 from mmrazor.registry import MODELS
 from torch import Tensor, nn
 
-from .layouts import check_layout, to_checked_map
+from .layout_connector import LayoutConnector
 from .low_pass import RESAMPLE_MATRICES, low_pass
 
 
 @MODELS.register_module()
-class LFCCConnector(BaseConnector):
+class LFCCConnector(LayoutConnector):
     """Project the low-frequency components of one feature to ``(B, S, D)``.
 
     The data path is ``layout -> low-pass bank -> projection -> L2 norm``:
@@ -66,29 +64,19 @@ class LFCCConnector(BaseConnector):
                  hw: Optional[Sequence[int]] = None,
                  norm: bool = True,
                  init_cfg: Optional[Dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        if not isinstance(in_channels, int) or in_channels <= 0:
-            raise ValueError(f'in_channels must be a positive int, got '
-                             f'{in_channels!r}')
+        super().__init__(in_channels, layout, num_extra_tokens, hw,
+                         init_cfg=init_cfg)
         scales = tuple(scales) if isinstance(scales, (list, tuple)) else ()
         if not scales or any(not isinstance(s, int) or s < 1 for s in scales):
             raise ValueError(
-                f'scales must be a non-empty list of positive ints, got '
+                f'LFCCConnector: scales must be a non-empty list of positive ints, got '
                 f'{scales!r}')
         if filter not in RESAMPLE_MATRICES:
-            raise ValueError(f'filter must be one of '
+            raise ValueError(f'LFCCConnector: filter must be one of '
                              f'{sorted(RESAMPLE_MATRICES)}, got {filter!r}')
-        if num_extra_tokens < 0:
-            raise ValueError('num_extra_tokens must be >= 0')
-        self.in_channels = in_channels
         self.embed_dim = embed_dim
         self.scales = scales
         self.filter = filter
-        self.layout = check_layout(layout)
-        self.num_extra_tokens = num_extra_tokens
-        self.hw = tuple(hw) if hw is not None else None
-        # Set by CheckedDistiller to the config key, for error messages.
-        self.name = type(self).__name__
         self.norms = nn.ModuleList(
             nn.LayerNorm(in_channels) if norm else nn.Identity()
             for _ in scales)
@@ -96,22 +84,8 @@ class LFCCConnector(BaseConnector):
             nn.Linear(in_channels * s * s, embed_dim) for s in scales)
 
     def extra_repr(self) -> str:
-        return (f'layout={self.layout!r}, filter={self.filter!r}, '
-                f'scales={self.scales}, num_extra_tokens='
-                f'{self.num_extra_tokens}, hw={self.hw}')
-
-    def to_map(self, feature: Any) -> Tensor:
-        """Convert a recorded feature to ``(B, C, H, W)`` and check ``C``.
-
-        Args:
-            feature (Tensor | tuple): The recorded module output.
-
-        Returns:
-            Tensor: ``(B, in_channels, H, W)``.
-        """
-        return to_checked_map(feature, self.layout, self.in_channels,
-                              self.num_extra_tokens, self.hw,
-                              where=f'{self.name} (layout={self.layout!r})')
+        return (f'{self.layout_repr()}, filter={self.filter!r}, '
+                f'scales={self.scales}')
 
     def forward_train(self, feature: Any) -> Tensor:
         """Map one feature to the compact space.

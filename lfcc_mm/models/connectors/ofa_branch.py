@@ -9,18 +9,16 @@ from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
 from mmpretrain.models.backbones.vision_transformer import \
     TransformerEncoderLayer
 from mmpretrain.models.utils import PatchMerging
-from mmrazor.models.architectures.connectors.base_connector import \
-    BaseConnector
 from mmrazor.registry import MODELS
 from torch import Tensor, nn
 
-from .layouts import check_layout, to_checked_map
+from .layout_connector import LayoutConnector
 
 BRANCHES = ('cnn', 'token')
 
 
 @MODELS.register_module()
-class OFABranch(BaseConnector):
+class OFABranch(LayoutConnector):
     """Project one intermediate student feature into the logit space.
 
     OFA-KD (Hao et al., NeurIPS 2023) attaches an exit branch to several
@@ -117,40 +115,35 @@ class OFABranch(BaseConnector):
                 dict(type='Kaiming', layer='Conv2d', mode='fan_out',
                      nonlinearity='relu'),
             ]
-        super().__init__(init_cfg=init_cfg)
-        for key, value in (('in_channels', in_channels),
-                           ('num_classes', num_classes),
+        super().__init__(in_channels, layout, num_extra_tokens, hw,
+                         init_cfg=init_cfg)
+        for key, value in (('num_classes', num_classes),
                            ('out_channels', out_channels),
                            ('num_stages', num_stages),
                            ('num_heads', num_heads),
                            ('final_grid', final_grid)):
             _check_positive_int(key, value)
-        for key, value in (('num_extra_tokens', num_extra_tokens),
-                           ('num_downsamples', num_downsamples),
+        for key, value in (('num_downsamples', num_downsamples),
                            ('num_blocks', num_blocks)):
             if value is not None and (not isinstance(value, int) or value < 0):
-                raise ValueError(f'{key} must be an int >= 0, got {value!r}')
+                raise ValueError(f'OFABranch: {key} must be an int >= 0 or '
+                                 f'None, got {value!r}')
         if mlp_ratio <= 0:
-            raise ValueError(f'mlp_ratio must be > 0, got {mlp_ratio}')
-        self.layout = check_layout(layout)
+            raise ValueError(
+                f'OFABranch: mlp_ratio must be > 0, got {mlp_ratio}')
         if branch is None:
             branch = 'cnn' if self.layout == 'nchw' else 'token'
         if branch not in BRANCHES:
             raise ValueError(
-                f'branch must be one of {BRANCHES} or None, got {branch!r}')
+                f'OFABranch: branch must be one of {BRANCHES} or None, got {branch!r}')
         if stage is not None and not (isinstance(stage, int)
                                       and 1 <= stage <= num_stages):
             raise ValueError(
-                f'stage must be an int in [1, num_stages={num_stages}] '
+                f'OFABranch: stage must be an int in [1, num_stages={num_stages}] '
                 f'(1-based, as in the paper), got {stage!r}')
-        self.in_channels = in_channels
         self.num_classes = num_classes
         self.out_channels = out_channels
-        self.num_extra_tokens = num_extra_tokens
-        self.hw = tuple(hw) if hw is not None else None
         self.branch = branch
-        # Set by CheckedDistiller to the config key, for error messages.
-        self.name = type(self).__name__
         if branch == 'cnn':
             self.num_downsamples = self._cnn_downsamples(
                 num_downsamples, stage, num_stages)
@@ -164,7 +157,8 @@ class OFABranch(BaseConnector):
                                                  num_stages)
             if out_channels % num_heads:
                 raise ValueError(
-                    f'out_channels={out_channels} must be divisible by '
+                    f'OFABranch: out_channels={out_channels} must be '
+                    f'divisible by '
                     f'num_heads={num_heads} for the token branch.')
             self.mergers = self._build_mergers()
             self.blocks = nn.Sequential(*[
@@ -247,23 +241,9 @@ class OFABranch(BaseConnector):
             for i in range(self.num_downsamples))
 
     def extra_repr(self) -> str:
-        return (f'branch={self.branch!r}, layout={self.layout!r}, '
-                f'num_downsamples={self.num_downsamples}, num_blocks='
-                f'{self.num_blocks}, num_extra_tokens={self.num_extra_tokens},'
-                f' hw={self.hw}')
-
-    def to_map(self, feature: Any) -> Tensor:
-        """Convert a recorded feature to ``(B, C, H, W)`` and check ``C``.
-
-        Args:
-            feature (Tensor | tuple): The recorded module output.
-
-        Returns:
-            Tensor: ``(B, in_channels, H, W)``.
-        """
-        return to_checked_map(feature, self.layout, self.in_channels,
-                              self.num_extra_tokens, self.hw,
-                              where=f'{self.name} (layout={self.layout!r})')
+        return (f'{self.layout_repr()}, branch={self.branch!r}, '
+                f'num_downsamples={self.num_downsamples}, '
+                f'num_blocks={self.num_blocks}')
 
     def forward_train(self, feature: Any) -> Tensor:
         """Map one feature to class logits.
@@ -300,5 +280,6 @@ class OFABranch(BaseConnector):
 def _check_positive_int(key: str, value: Any) -> None:
     """Raise a one-line error unless ``value`` is a positive int."""
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f'{key} must be a positive int, got {value!r}')
+        raise ValueError(
+            f'OFABranch: {key} must be a positive int, got {value!r}')
 

@@ -1,7 +1,4 @@
-from .checked_distiller import (CheckedDistiller, LFCCDistiller,
-                                RecorderSourceError, check_recorder_sources)
+from .checked_distiller import (CheckedDistiller, RecorderSourceError,
+                                check_recorder_sources)
 
-__all__ = [
-    'CheckedDistiller', 'LFCCDistiller', 'RecorderSourceError',
-    'check_recorder_sources'
-]
+__all__ = ['CheckedDistiller', 'RecorderSourceError', 'check_recorder_sources']

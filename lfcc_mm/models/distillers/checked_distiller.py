@@ -12,6 +12,8 @@ from mmrazor.models.task_modules.recorder.recorder_manager import \
 from mmrazor.registry import MODELS
 from torch import nn
 
+from ..connectors.layout_connector import LayoutConnector
+
 
 class RecorderSourceError(KeyError):
     """A recorder names a module path that the model does not have."""
@@ -72,8 +74,9 @@ class CheckedDistiller(ConfigurableDistiller):
     - a recorder ``source`` that is not a module path of the model raises
       :class:`RecorderSourceError` listing the closest real paths (instead of
       an ``AssertionError`` from inside the recorder);
-    - each connector that has a ``name`` attribute gets its config key, so
-      shape errors say which connector failed.
+    - each :class:`~lfcc_mm.models.connectors.LayoutConnector` gets its
+      config key as its ``name``, so shape errors say which connector
+      failed (``connectors.<key>``).
     """
 
     def __init__(self,
@@ -88,7 +91,7 @@ class CheckedDistiller(ConfigurableDistiller):
                     ').')
         super().__init__(distill_losses=distill_losses, **kwargs)
         for name, connector in self.connectors.items():
-            if hasattr(connector, 'name'):
+            if isinstance(connector, LayoutConnector):
                 connector.name = f'connectors.{name}'
 
     def prepare_from_student(self, model: nn.Module) -> None:
@@ -101,7 +104,3 @@ class CheckedDistiller(ConfigurableDistiller):
         check_recorder_sources(self.teacher_recorders, model, 'teacher')
         super().prepare_from_teacher(model)
 
-
-@MODELS.register_module()
-class LFCCDistiller(CheckedDistiller):
-    """Former name of :class:`CheckedDistiller`, kept for older configs."""

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from mmengine.logging import MessageHub
 from mmrazor.models.losses import DKDLoss
 from mmrazor.registry import MODELS
+
+from ..warmup import check_warmup_length, linear_warmup_factor
 
 
 @MODELS.register_module()
@@ -26,7 +27,8 @@ class BatchMeanDKDLoss(DKDLoss):
     (``DKD.WARMUP = 20`` on CIFAR-100): multiplied by
     ``min(epoch / warmup_epochs, 1)`` with mdistiller's 1-based epoch,
     i.e. ``min((runner.epoch + 1) / warmup_epochs, 1)`` with mmengine's
-    0-based one (read from the ``MessageHub``, so it survives ``--resume``).
+    0-based one (read from the ``MessageHub``, so it survives ``--resume``;
+    :mod:`lfcc_mm.models.warmup`, the warm-up every lfcc_mm component uses).
     Only this loss is warmed up, not the student's cross-entropy.
 
     Args:
@@ -44,10 +46,8 @@ class BatchMeanDKDLoss(DKDLoss):
                  beta: float = 1.0,
                  loss_weight: float = 1.0,
                  warmup_epochs: int = 0) -> None:
-        if warmup_epochs < 0:
-            raise ValueError(
-                f'BatchMeanDKDLoss: warmup_epochs must be >= 0, got '
-                f'{warmup_epochs}')
+        check_warmup_length(warmup_epochs, 'warmup_epochs',
+                            type(self).__name__)
         super().__init__(
             tau=tau,
             alpha=alpha,
@@ -72,10 +72,7 @@ class BatchMeanDKDLoss(DKDLoss):
 
     def warmup_factor(self) -> float:
         """The epoch warm-up multiplier at the current epoch (1 if off)."""
-        if not self.warmup_epochs:
-            return 1.0
-        epoch = MessageHub.get_current_instance().get_info('epoch', 0)
-        return min(1.0, (epoch + 1) / self.warmup_epochs)
+        return linear_warmup_factor(self.warmup_epochs, by='epoch')
 
     def forward(self, preds_S: torch.Tensor, preds_T: torch.Tensor,
                 gt_labels: torch.Tensor) -> torch.Tensor:

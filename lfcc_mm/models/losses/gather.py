@@ -1,26 +1,21 @@
-"""All-gather across ranks with gradients, for contrastive negatives."""
+"""All-gather across ranks with gradients, for contrastive negatives.
+
+Ranks, world size and collectives are mmengine's (:mod:`mmengine.dist`):
+one process outside a distributed run, whatever launched it.
+"""
 from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
 import torch
-import torch.distributed as dist
+from mmengine.dist import all_gather, all_reduce, get_rank, get_world_size
 from torch import Tensor
-
-
-def world_size() -> int:
-    """Number of processes, 1 when torch.distributed is not initialised."""
-    if dist.is_available() and dist.is_initialized():
-        return dist.get_world_size()
-    return 1
 
 
 def _gather_sizes(x: Tensor) -> List[int]:
     """Every rank's ``x.shape[0]``, in rank order."""
     n = torch.tensor([x.shape[0]], device=x.device)
-    sizes = [torch.zeros_like(n) for _ in range(dist.get_world_size())]
-    dist.all_gather(sizes, n)
-    return [int(s.item()) for s in sizes]
+    return [int(s.item()) for s in all_gather(n)]
 
 
 class _GatherWithGrad(torch.autograd.Function):
@@ -38,17 +33,16 @@ class _GatherWithGrad(torch.autograd.Function):
     def forward(ctx, x: Tensor, sizes: List[int]) -> Tensor:  # type: ignore
         padded = x.new_zeros((max(sizes), *x.shape[1:]))
         padded[:x.shape[0]] = x
-        parts = [torch.empty_like(padded) for _ in sizes]
-        dist.all_gather(parts, padded)
+        parts = all_gather(padded)
         ctx.sizes = sizes
-        ctx.rank = dist.get_rank()
+        ctx.rank = get_rank()
         return torch.cat([p[:n] for p, n in zip(parts, sizes)])
 
     @staticmethod
     def backward(ctx,
                  grad: Tensor) -> Tuple[Tensor, Optional[None]]:  # type: ignore
         grad = grad.contiguous()
-        dist.all_reduce(grad)
+        all_reduce(grad)  # in place, summed over ranks
         start = sum(ctx.sizes[:ctx.rank])
         return grad[start:start + ctx.sizes[ctx.rank]], None
 
@@ -62,10 +56,10 @@ def gather_with_grad(x: Tensor) -> Tuple[Tensor, int]:
     Returns:
         tuple: ``(x_all, offset)``: ``(B_total, ...)`` with every rank's rows
         in rank order, and the index of this rank's first row in it.
-        Without torch.distributed, ``(x, 0)``.
+        Outside a distributed run (world size 1), ``(x, 0)``.
     """
-    if world_size() == 1:
+    if get_world_size() == 1:
         return x, 0
     sizes = _gather_sizes(x)
     x_all = _GatherWithGrad.apply(x, sizes)
-    return x_all, sum(sizes[:dist.get_rank()])
+    return x_all, sum(sizes[:get_rank()])

@@ -4,14 +4,19 @@ OFA-KD ``train.py`` (github.com/Hao840/OFAKD): torchvision's CIFAR100 images
 (32x32, RGB) go through timm 0.6.5's ``create_loader`` with the student's
 ``resolve_data_config`` (input 224) and, for ``--dataset cifar100``,
 ``mean=(0.5071, 0.4865, 0.4409)``, ``std=(0.2673, 0.2564, 0.2762)``,
-eval ``interpolation='bilinear'``. With ``configs/cifar/cnn.yaml``
+eval interpolation and ``crop_pct`` from the student's timm default config.
+With ``configs/cifar/cnn.yaml``
 (``color_jitter: 0``, no ``aa``/``reprob``/``mixup``) timm's train
 transform is RandomResizedCrop 224 (``--scale 0.08 1``, ``--ratio 3/4 4/3``,
 ``--train-interpolation random``: bilinear or bicubic at random), then
 horizontal flip (``--hflip 0.5``). Eval: resize the short side to
-``int(224 / crop_pct)`` (bilinear) and centre-crop 224; ``crop_pct`` is the
-student's timm default (0.875 -> 256 for ResNet-18, MobileNetV2-100 and
-ResMLP-S12; 0.9 -> 248 for DeiT-T: see ``test_pipeline_crop09``).
+``int(224 / crop_pct)`` with the student's default interpolation (bilinear
+for ResNet-18, bicubic for MobileNetV2-100, DeiT-T, ResMLP-S12) and
+centre-crop 224; ``crop_pct`` is the student's timm 0.6.5 default
+(0.875 -> 256 for ResNet-18, MobileNetV2-100 and
+ResMLP-S12; 0.9 -> 248 for DeiT-T). ``test_pipeline`` here is the
+ResNet-18 one; each student's own eval pipeline is in ``data_<student>.py``,
+which a pair config names.
 
 Ours: mmpretrain's own ``CIFAR100`` dataset; bicubic in place of timm's
 random bilinear/bicubic choice (mmpretrain's crop has one interpolation).
@@ -53,18 +58,6 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=224),
     dict(type='PackInputs'),
 ]
-# DeiT-T's timm crop_pct is 0.9: int(224 / 0.9) = 248.
-test_pipeline_crop09 = [
-    dict(
-        type='ResizeEdge',
-        scale=248,
-        edge='short',
-        backend='pillow',
-        interpolation='bilinear'),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='PackInputs'),
-]
-
 train_dataloader = dict(
     batch_size=128,  # configs/cifar/*.yaml batch_size: 128 (one GPU)
     num_workers=8,  # train.py -j default

@@ -1,5 +1,15 @@
-"""Runtime of the distillation rows: the plugin's; validates both models."""
+"""Runtime of the distillation rows: the plugin's; validates both models.
+
+Best-epoch reporting as OFA-KD (see the comment below).
+"""
 _base_ = ['../../../_base_/distill_runtime.py']
 
 val_cfg = dict(type='mmrazor.SingleTeacherDistillValLoop')
 test_cfg = dict()
+
+# OFA-KD reports the best epoch's top-1 (train.py's CheckpointSaver keeps the
+# best by eval top-1 and logs it). Record it the same way: the checkpoint of
+# the best student top-1 so far is kept as best_accuracy_top1_epoch_<N>.pth
+# and the log states it; a row's number is that best epoch's top-1.
+default_hooks = dict(
+    checkpoint=dict(save_best='accuracy/top1', rule='greater'))
