@@ -3,9 +3,9 @@
 Walks every config file under ``configs/`` (the ``_base_`` fragments
 excepted) and checks, on the resolved config, that its checkpoints are
 written atomically (:class:`~lfcc_mm.engine.AtomicCheckpointHook`), that a
-non-finite loss stops it (:class:`~lfcc_mm.engine.NonFiniteLossHook`) and
-that it locks its work dir (:class:`~lfcc_mm.engine.WorkDirLockHook`),
-that it checks its last batch (:class:`~lfcc_mm.engine.LastBatchCheckHook`), and
+non-finite loss stops it (:class:`~lfcc_mm.engine.NonFiniteLossHook`), that
+it locks its work dir (:class:`~lfcc_mm.engine.WorkDirLockHook`), that it
+checks its last batch (:class:`~lfcc_mm.engine.LastBatchCheckHook`) and
 that it imports ``lfcc_mm``, which registers them.
 """
 from pathlib import Path
