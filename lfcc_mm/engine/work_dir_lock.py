@@ -8,10 +8,12 @@ names the live process. The kernel drops the lock when its process ends,
 however it ends (``kill -9`` included), so a lock file left by a dead
 process is simply taken over, with a log line that says so.
 
-:class:`WorkDirLockHook` takes the lock in ``before_run``, before any hook
-touches the work dir's files (the checkpoint hook's clean-up runs in
-``before_train``), and releases it in ``after_run``. In a process group,
-rank 0 takes it and tells the other ranks, so that all of them stop.
+:class:`WorkDirLockHook` takes the lock in ``before_train``, before any
+other hook touches the work dir's files (it runs first: the checkpoint
+hook's clean-up of unfinished saves comes after it), and releases it in
+``after_train``. Only training locks: ``tools/test.py`` on a checkpoint of a
+run that is still training is not refused. In a process group, rank 0 takes
+the lock and tells the other ranks, so that all of them stop.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ except ImportError:  # Windows: no flock; the hook then does nothing
 
 
 # The locks this process holds, by lock file: a run of this process that
-# ended by an exception never reached ``after_run``; the next run of the same
+# ended by an exception never reached ``after_train``; the next run of the same
 # process in that work dir takes its lock over instead of refusing itself.
 _HELD: Dict[str, 'WorkDirLock'] = {}
 
@@ -136,7 +138,7 @@ class WorkDirLockHook(Hook):
     def __init__(self) -> None:
         self.lock: Optional[WorkDirLock] = None
 
-    def before_run(self, runner) -> None:
+    def before_train(self, runner) -> None:
         """Take the lock (rank 0); every rank stops if it is taken."""
         message = [None]
         if get_rank() == 0:
@@ -155,7 +157,7 @@ class WorkDirLockHook(Hook):
         if message[0] is not None:
             raise WorkDirBusyError(message[0])
 
-    def after_run(self, runner) -> None:
+    def after_train(self, runner) -> None:
         """Release the lock."""
         if self.lock is not None:
             self.lock.release()

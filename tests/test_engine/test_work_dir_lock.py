@@ -1,9 +1,10 @@
 """WorkDirLock / WorkDirLockHook: one live run per work directory.
 
 The other run is a real process (the lock is a process's ``flock``): while
-it lives, a run in the same work dir stops in ``before_run`` with one line
+it lives, a run in the same work dir stops in ``before_train`` with one line
 naming its pid, before it touches any file of the work dir; once it is
-killed (``kill -9``: no clean-up), the lock it left is taken over.
+killed (``kill -9``: no clean-up), the lock it left is taken over. Testing
+(``Runner.test``) does not lock.
 """
 import os
 import signal
@@ -105,7 +106,7 @@ def test_live_holder_refused_dead_holder_taken_over(tmp_path):
     assert runner.iter == 2 and (work / 'iter_2.pth').is_file()
     assert not (work / 'iter_2.pth.tmp').exists()  # a stale save, now
     hook = next(h for h in runner.hooks if isinstance(h, WorkDirLockHook))
-    assert not hook.lock.held  # released in after_run
+    assert not hook.lock.held  # released in after_train
     assert (work / LOCK_NAME).read_text() == ''
     log = next(Path(runner.log_dir).glob('*.log')).read_text()
     assert f'left by pid {holder.pid} on ' in log
@@ -127,3 +128,9 @@ def test_lock_is_reentrant_in_one_process_and_released(tmp_path):
     third = WorkDirLock(str(tmp_path / 'w'))
     assert third.acquire() is None
     third.release()
+
+
+def test_only_training_locks():
+    hooks = WorkDirLockHook.__dict__
+    assert 'before_train' in hooks and 'after_train' in hooks
+    assert not {'before_run', 'before_test', 'before_val'} & set(hooks)
