@@ -15,9 +15,9 @@ and, for smoke runs, the number of epochs; everything else is the configs'
 Each run is a process of its own (:mod:`.worker`), ``jobs`` at a time, with
 mmengine's logs in its work dir and one progress bar on the console. Rows
 go into ``WORK_DIR/results.json`` as each run ends (:mod:`.results`); a row
-is reused instead of trained again only when its fingerprint (resolved
-config, teacher weights' SHA-256, kernel numerics, class list) is the new
-run's.
+is reused instead of trained again only when its fingerprint (what the
+``Runner`` reads of the resolved config, teacher weights' SHA-256, kernel
+numerics, class list) is the new run's.
 """
 from __future__ import annotations
 

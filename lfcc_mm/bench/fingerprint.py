@@ -1,12 +1,15 @@
 """Fingerprints: which settings shaped a result, as one short hash.
 
 A benchmark row may be reused only when everything that shaped it is the
-same. That is captured by :func:`run_fingerprint`: the hash of the run's fully
-resolved mmengine config, minus the entries that only say where outputs go
-or how they are logged, with the teacher checkpoint's *path* replaced by the
-*content* hash of that file (a teacher retrained in place changes it), plus a
-context (kernel numerics, class list, library versions). It works on any
-mmengine config, so it carries over to a benchmark driven by config files.
+same. That is captured by :func:`run_fingerprint`: the hash of what mmengine's
+``Runner`` reads from the run's fully resolved config (:data:`RUNNER_KEYS`;
+not the helper variables its bases leave at the top level, such as
+``train_pipeline`` or a model's ``*_taps``, which a run never reads), minus
+the entries that only say where outputs go or how they are logged, with the
+teacher checkpoint's *path* replaced by the *content* hash of that file (a
+teacher retrained in place changes it), plus a context (kernel numerics, class
+list, library versions). It works on any mmengine config, so it carries over
+to a benchmark driven by config files.
 """
 from __future__ import annotations
 
@@ -14,6 +17,20 @@ import hashlib
 import json
 from typing import Any, Dict, Optional
 
+#: Top-level config keys mmengine's ``Runner`` reads (``Runner.from_cfg`` and
+#: the ``self.cfg.get`` calls of mmengine 0.10), plus ``custom_imports``
+#: (modules a config imports when loaded). Every other top-level key is a
+#: variable of a base file, read by nothing at run time.
+RUNNER_KEYS = (
+    'model', 'work_dir', 'train_dataloader', 'val_dataloader',
+    'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg', 'auto_scale_lr',
+    'optim_wrapper', 'param_scheduler', 'val_evaluator', 'test_evaluator',
+    'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
+    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level',
+    'visualizer', 'default_scope', 'randomness', 'experiment_name',
+    'model_wrapper_cfg', 'sync_bn', 'find_unused_parameters',
+    'activation_checkpointing', 'efficient_conv_bn_eval', 'compile',
+    'strategy', 'custom_imports')
 #: Top-level config keys that do not shape a result: where outputs go and how
 #: they are logged or shown.
 NOT_SHAPING_KEYS = ('work_dir', 'log_level', 'log_processor', 'visualizer')
@@ -94,16 +111,17 @@ def shaping_config(cfg: Any, teacher_sha256: Optional[str] = None
             checkpoint the config names, if any.
 
     Returns:
-        dict: ``cfg`` without :data:`NOT_SHAPING_KEYS` and
-        :data:`NOT_SHAPING_HOOKS`, teacher checkpoint paths replaced by
-        ``'sha256:<teacher_sha256>'``.
+        dict: The :data:`RUNNER_KEYS` of ``cfg`` without
+        :data:`NOT_SHAPING_KEYS` and :data:`NOT_SHAPING_HOOKS`, teacher
+        checkpoint paths replaced by ``'sha256:<teacher_sha256>'``.
 
     Raises:
         ValueError: If the config names a teacher checkpoint but no
             ``teacher_sha256`` is given.
     """
     plain = cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg)
-    plain = {k: v for k, v in plain.items() if k not in NOT_SHAPING_KEYS}
+    plain = {k: v for k, v in plain.items()
+             if k in RUNNER_KEYS and k not in NOT_SHAPING_KEYS}
     hooks = plain.get('default_hooks')
     if isinstance(hooks, dict):
         plain['default_hooks'] = {k: v for k, v in hooks.items()

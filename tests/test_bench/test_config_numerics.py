@@ -41,6 +41,11 @@ def test_fingerprint_ignores_paths_and_logging_not_settings():
     other_dirs = _cfg(work_dir='elsewhere', teacher_ckpt='moved.pth')
     other_dirs.default_hooks.logger.interval = 99
     assert run_fingerprint(other_dirs, 'a' * 64) == base
+    # a variable of a base file that no run reads (a pipeline, a model's
+    # taps): the run is the same, so is its fingerprint
+    unused = _cfg()
+    unused.kd_ofakd = dict(distiller=dict(type='CheckedDistiller'))
+    assert run_fingerprint(unused, 'a' * 64) == base
     assert run_fingerprint(_cfg(), 'b' * 64) != base  # other teacher
     assert run_fingerprint(_cfg(seed=1), 'a' * 64) != base
     assert run_fingerprint(_cfg(epochs=1), 'a' * 64) != base

@@ -32,8 +32,9 @@ INPUT_SIZE = {'ImageNet': 224, 'CIFAR100': 32}
 
 # Folders with conventions of their own, checked by their own tests: the
 # CIFAR-100 OFA-KD protocol (timm models, 224 px; test_cifar100_ofa.py) and
-# the benchmark grid (test_benchmark_configs.py).
-PROTOCOL_DIRS = ('lfcc/cifar100_ofa/', 'benchmark/')
+# the benchmark grid (test_benchmark_configs.py); and the configs that
+# tools/misc/make_pair_config.py writes (tests/test_taps).
+PROTOCOL_DIRS = ('lfcc/cifar100_ofa/', 'benchmark/', 'generated/')
 
 
 def all_configs() -> List[str]:
@@ -56,11 +57,12 @@ def all_configs() -> List[str]:
 def distill_configs() -> List[str]:
     """The distillation configs (LFCC and baselines), relative paths.
 
-    Teacher fine-tuning and from-scratch (``baselines/scratch/``) configs
-    train one model alone and are not listed.
+    Teacher fine-tuning, from-scratch (``baselines/scratch/``) and student
+    (``students/``) configs train or test one model alone and are not listed.
     """
     return [c for c in all_configs()
-            if not c.startswith(('teachers/', 'baselines/scratch/'))]
+            if not c.startswith(('teachers/', 'baselines/scratch/',
+                                 'students/'))]
 
 
 @functools.lru_cache(maxsize=None)

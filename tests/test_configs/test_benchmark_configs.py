@@ -13,6 +13,7 @@ method list, every direction is covered, teachers get the larger budget.
 import copy
 import functools
 import importlib.util
+import json
 import math
 import pickle
 from pathlib import Path
@@ -27,6 +28,8 @@ from mmengine.runner import Runner
 from mmpretrain.datasets import CIFAR10, CIFAR100
 from PIL import Image
 
+from lfcc_mm.bench.driver import class_context
+from lfcc_mm.bench.fingerprint import run_fingerprint, stable_hash
 from lfcc_mm.bench.run_config import (BenchConfig, find_bench_configs,
                                       load_bench_config)
 from lfcc_mm.utils.user_errors import UserError
@@ -34,6 +37,9 @@ from lfcc_mm.utils.user_errors import UserError
 from .config_helpers import CONFIGS
 
 BENCH = CONFIGS / 'benchmark' / 'cifar10'
+#: The committed benchmark run (``tools/benchmark/kd_bench.py``'s outputs).
+RESULTS_JSON = CONFIGS.parent / 'results' / 'benchmark_cifar10' / \
+    'results.json'
 _spec = importlib.util.spec_from_file_location(
     'make_bench_configs',
     CONFIGS.parent / 'tools' / 'benchmark' / 'make_bench_configs.py')
@@ -214,6 +220,106 @@ def test_pairs_cover_the_four_directions():
                                  for k in ('teacher', 'architecture')))
     assert directions >= {('ViT', 'CNN'), ('CNN', 'ViT'), ('CNN', 'MLP')}
     assert directions & {('MLP', 'CNN'), ('ViT', 'MLP')}
+
+
+def _ordered(obj):
+    """``obj`` with every dict as a list of items: order-sensitive compare
+    (the order of recorders, connectors and losses is the order their
+    modules are built in, hence their random initial weights)."""
+    if isinstance(obj, dict):
+        return [(k, _ordered(v)) for k, v in obj.items()]
+    if isinstance(obj, (list, tuple)):
+        return [_ordered(v) for v in obj]
+    return obj
+
+
+DERIVED = [c for c in STUDENTS if GEN.parent_method(c.method)]
+
+
+def test_ablations_and_lfcc_kd_inherit_their_pairs_lfcc_config():
+    assert {c.method for c in DERIVED} == {
+        'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
+        'lfcc_tau05', 'lfcc_d32', 'lfcc_last'}
+    for c in DERIVED:
+        text = Path(c.path).read_text()
+        assert f"_base_ = './lfcc_{c.teacher}_{c.student}_cifar10.py'" \
+            in text, c.path
+        assert 'teacher_ckpt' not in text.split('"""')[2], c.path
+    s1 = (BENCH / 'lfcc_s1_vit-s_res18-w16_cifar10.py').read_text()
+    assert s1.split('"""')[2].count('\n') <= 12  # a few lines, no taps
+    assert 'source=' not in s1 and 'in_channels' not in s1
+
+
+@pytest.mark.parametrize('bench', DERIVED, ids=lambda c: Path(c.path).stem)
+def test_derived_config_resolves_as_its_method_file_composes(bench,
+                                                              tmp_path):
+    """Inheriting the pair's ``lfcc`` config gives exactly the config
+    composed from ``_base_/methods/{method}.py`` directly: every key and
+    value (hence the same fingerprint), the distiller's dicts in the same
+    order."""
+    source = GEN.pair_config(bench.method, bench.teacher, bench.student,
+                             standalone=True)
+    path = tmp_path / Path(bench.path).name
+    path.write_text(source.replace("'./_base_/", f"'{BENCH}/_base_/"))
+    composed, derived = Config.fromfile(str(path)), _load(bench.path)
+    assert derived.to_dict() == composed.to_dict()
+    for key in ('student_recorders', 'teacher_recorders', 'connectors',
+                'distill_losses', 'loss_forward_mappings'):
+        assert list(derived.model.distiller[key]) == list(
+            composed.model.distiller[key]), key
+    for key in RUN_KEYS:
+        if key != 'model' and key in composed:
+            assert _ordered(derived[key]) == _ordered(composed[key]), key
+
+
+CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
+                   'frog', 'horse', 'ship', 'truck')
+
+
+def test_committed_rows_keep_their_fingerprint(tmp_path, monkeypatch):
+    """Every committed row is reused by a re-run: its fingerprint is the
+    one the driver computes from today's config (configs resolved as the
+    driver does, with the row's seed, settings and teacher hash; the data
+    folders faked with CIFAR-10's class names and 500 images per class)."""
+    for split, per_class in (('train', 500), ('val', 1)):
+        for cls in CIFAR10_CLASSES:
+            folder = tmp_path / 'data' / 'cifar10-jpeg' / split / cls
+            folder.mkdir(parents=True)
+            for i in range(per_class):
+                (folder / f'{i}.jpg').touch()
+    monkeypatch.chdir(tmp_path)  # the configs' relative data roots
+    with open(RESULTS_JSON) as f:
+        rows = json.load(f)['runs']
+    assert len(rows) >= 150 and all(r['config'] for r in rows)
+    loaded = {}
+    for row in rows:
+        settings = row['settings']
+        assert settings['data']['dataset'] == 'folder' and not any(
+            settings[k] for k in ('cfg_options', 'epochs', 'train_per_class',
+                                  'teacher_epochs', 'teacher_train_per_class'
+                                  )), 'a row of other settings: extend me'
+        teacher = row['method'] == 'teacher'
+        distill = not teacher and row['method'] != 'scratch'
+        if row['config'] not in loaded:
+            loaded[row['config']] = load_bench_config(
+                str(CONFIGS.parent / row['config']), '', dataset='folder',
+                seed=0, teacher_ckpt='teacher.pth' if distill else None)
+        cfg = copy.deepcopy(loaded[row['config']])
+        cfg.randomness.seed = row['seed']
+        context = dict(numerics=settings['numerics'],
+                       data=class_context(cfg))
+        sha = row['teacher_sha256']
+        if teacher:  # shipped weights, tested: they shape the row
+            fingerprint = stable_hash(dict(
+                run=run_fingerprint(cfg, None, context), weights=sha), 16)
+        else:
+            fingerprint = run_fingerprint(cfg, sha if distill else None,
+                                          context)
+        assert fingerprint == row['fingerprint'], (
+            f"{row['config']} seed {row['seed']}: today's config no longer "
+            f'gives the committed row\'s fingerprint, so a re-run would '
+            f'train it again; undo the change, or re-run the benchmark and '
+            f'commit its results.json to {RESULTS_JSON.parent}')
 
 
 def _run_part(cfg):

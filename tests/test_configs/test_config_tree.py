@@ -24,6 +24,8 @@ DISTILL_NAME = re.compile(r'^(?P<method>lfcc-kd|lfcc|kd|dkd|ofa)_'
                           r'(?P<data>in1k|cifar100)\.py$')
 SCRATCH_NAME = re.compile(r'^scratch_(?P<student>[a-z0-9-]+)_(?P<gpus>\d+)xb'
                           r'(?P<batch>\d+)_(?P<data>in1k|cifar100)\.py$')
+STUDENT_NAME = re.compile(r'^(?P<model>[a-z0-9-]+)_(?P<gpus>\d+)xb'
+                          r'(?P<batch>\d+)_(?P<data>in1k|cifar100)\.py$')
 TEACHER_NAME = re.compile(r'^(?P<model>[a-z0-9-]+)_in1k-pre_(?P<gpus>\d+)xb'
                           r'(?P<batch>\d+)_cifar100\.py$')
 DATASET_TYPE = {'in1k': 'ImageNet', 'cifar100': 'CIFAR100'}
@@ -115,6 +117,10 @@ def test_name_states_method_dataset_and_global_batch(rel_path):
     if rel_path.startswith('teachers/'):
         match = TEACHER_NAME.match(name)
         data = 'cifar100'
+    elif rel_path.startswith('students/'):
+        match = STUDENT_NAME.match(name)
+        assert match, f'{rel_path}: not {{model}}_{{gpus}}xb{{batch}}_...'
+        data = match['data']
     elif rel_path.startswith('baselines/scratch/'):
         match = SCRATCH_NAME.match(name)
         assert match, f'{rel_path}: not scratch_{{student}}_...'

@@ -14,7 +14,11 @@ pair x method config is never edited by hand:
   (``_base_/student_run.py``), both models, the method, the teacher
   checkpoint its teacher config writes, and the distiller fields that
   depend on the pair (recorder sources, connector channels / layouts /
-  grids), computed from the taps in ``_base_/models/``.
+  grids), computed from the taps in ``_base_/models/``. A method whose base
+  inherits another method's (the ``lfcc_*`` ablations and ``lfcc_kd``
+  inherit ``lfcc.py``) gets a pair config that inherits that method's pair
+  config and states only what differs (:func:`config_delta`), e.g.
+  ``_base_ = './lfcc_vit-s_res18-w16_cifar10.py'`` then the new scales.
 
 Usage (from the repository root; the test suite checks that the committed
 files equal this output)::
@@ -25,6 +29,7 @@ files equal this output)::
 from __future__ import annotations
 
 import argparse
+import ast
 import os.path as osp
 import sys
 from pathlib import Path
@@ -62,6 +67,12 @@ class Raw(str):
     """Python source emitted as is (e.g. ``_base_.vit_s``)."""
 
 
+def _literal_seq(value: Any) -> bool:
+    """Whether ``value`` is a list or tuple of literals (no containers)."""
+    return isinstance(value, (list, tuple)) and not any(
+        isinstance(v, (dict, list, tuple, Raw)) for v in value)
+
+
 def fmt(value: Any, indent: int = 0, prefix: int = 0, suffix: int = 0
         ) -> str:
     """Format ``value`` as config source in the repository's style.
@@ -92,8 +103,11 @@ def fmt(value: Any, indent: int = 0, prefix: int = 0, suffix: int = 0
             closing = ', )'
     else:
         return repr(value)
+    # A nested dict or list puts its parent on several lines; a short
+    # tuple or list of literals (e.g. ``scales=(1, )``) does not.
     flat = opening + ', '.join(
-        key + fmt(v, indent, 80) for key, v in items) + closing
+        key + fmt(v, indent, 0 if _literal_seq(v) else 80)
+        for key, v in items) + closing
     if '\n' not in flat and prefix + len(flat) + suffix <= 79:
         return flat
     inner = ' ' * (indent + 4)
@@ -273,13 +287,114 @@ def method_summary(method: str) -> str:
     return line.split(': ', 1)[1] if line.startswith(method) else line
 
 
+def parent_method(method: str) -> Optional[str]:
+    """The method whose base ``_base_/methods/{method}.py`` inherits, if any.
+
+    Only a single sibling base of :data:`METHODS` counts (``'./lfcc.py'``);
+    a base outside ``_base_/methods/`` (e.g. the repository's
+    ``lfcc_two_stages.py``) does not.
+
+    Args:
+        method (str): Name of a ``_base_/methods`` file.
+
+    Returns:
+        str | None: E.g. ``'lfcc'`` for ``'lfcc_s1'``; None otherwise.
+    """
+    path = BENCH_DIR / '_base_' / 'methods' / f'{method}.py'
+    for node in ast.parse(path.read_text()).body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and getattr(node.targets[0], 'id', None) == '_base_'):
+            bases = ast.literal_eval(node.value)
+            bases = [bases] if isinstance(bases, str) else list(bases)
+            if len(bases) != 1 or not bases[0].startswith('./'):
+                return None
+            parent = osp.splitext(bases[0][2:])[0]
+            return parent if parent in METHODS else None
+    return None
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """``base`` with ``extra`` merged in, recursively (a new dict)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def resolved_model(method: str, taps: Dict[str, dict]) -> dict:
+    """The ``model`` fields a method gives a pair, as mmengine resolves them.
+
+    Its base's ``model`` (bases resolved) with the pair's
+    :func:`distiller_fill` merged in; without the models and the teacher
+    checkpoint, which every method of a pair shares.
+
+    Args:
+        method (str): Name of a ``_base_/methods`` file.
+        taps (dict): ``{'s': student taps, 't': teacher taps}``.
+
+    Returns:
+        dict: A plain dict.
+    """
+    model = load_base(f'methods/{method}.py').model.to_dict()
+    return _merged(model, dict(distiller=distiller_fill(method, taps)))
+
+
+def config_delta(old: dict, new: dict) -> dict:
+    """The smallest config override that turns ``old`` into ``new``.
+
+    mmengine's merge rules: a dict merges key by key, any other value
+    (list, tuple, literal) replaces. A dict that loses a key cannot be
+    merged into, so it is given whole with ``_delete_=True`` first.
+
+    Args:
+        old (dict): The inherited (resolved) value.
+        new (dict): The wanted (resolved) value.
+
+    Returns:
+        dict: The override; empty when ``old == new``.
+    """
+    if any(key not in new for key in old):
+        return dict(_delete_=True, **new)
+    out = {}
+    for key, value in new.items():
+        if key not in old:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(old[key], dict):
+            sub = config_delta(old[key], value)
+            if sub:
+                out[key] = sub
+        elif value != old[key] or type(value) is not type(old[key]):
+            out[key] = value
+    return out
+
+
 def pair_config_name(method: str, teacher: str, student: str) -> str:
     """``{method}_{teacher}_{student}_cifar10.py``."""
     return f'{method}_{teacher}_{student}_{DATASET}.py'
 
 
-def pair_config(method: str, teacher: str, student: str) -> str:
-    """Source of one pair x method config."""
+def pair_config(method: str, teacher: str, student: str,
+                standalone: bool = False) -> str:
+    """Source of one pair x method config.
+
+    Args:
+        method (str): Name of a ``_base_/methods`` file.
+        teacher (str): Teacher model name.
+        student (str): Student model name.
+        standalone (bool): Compose the config from the ``_base_`` files
+            even when its method inherits another (:func:`parent_method`);
+            what the committed file must resolve to (tests). Defaults to
+            False.
+
+    Returns:
+        str: The file's source.
+    """
+    parent = None if standalone else parent_method(method)
+    if parent is not None:
+        return derived_pair_config(method, parent, teacher, student)
     bases = ['./_base_/student_run.py', f'./_base_/models/{student}.py']
     if method != 'scratch':
         bases.append(f'./_base_/models/{teacher}.py')
@@ -315,6 +430,43 @@ def pair_config(method: str, teacher: str, student: str) -> str:
     src += 'model = ' + fmt(model, 0, len('model = ')) + '\n'
     if method == 'crd':
         src += CRD_LOADER
+    return src
+
+
+def derived_pair_config(method: str, parent: str, teacher: str,
+                        student: str) -> str:
+    """Source of a pair config that inherits its parent method's.
+
+    ``_base_`` is the parent's pair config of the same pair (e.g.
+    ``./lfcc_vit-s_res18-w16_cifar10.py``); the file states only the
+    ``model`` fields that ``_base_/methods/{method}.py`` changes, filled in
+    for the pair (:func:`config_delta`), so it resolves to what a config
+    built from ``{method}.py`` directly would.
+
+    Args:
+        method (str): The method, e.g. ``'lfcc_s1'``.
+        parent (str): The method its base inherits (``'lfcc'``).
+        teacher (str): Teacher model name.
+        student (str): Student model name.
+
+    Returns:
+        str: The file's source.
+    """
+    taps = dict(s=load_model(student)[1], t=load_model(teacher)[1])
+    delta = config_delta(resolved_model(parent, taps),
+                         resolved_model(method, taps))
+    summary = method_summary(method)
+    doc = [
+        f'{method}: {teacher} ({family(teacher)}) -> {student} '
+        f'({family(student)}), CIFAR-10.', '',
+        summary[0].upper() + summary[1:], '',
+        f'Its pair\'s ``{pair_config_name(parent, teacher, student)}`` '
+        'with the', f'change of ``_base_/methods/{method}.py`` (models and '
+        'teacher weights', 'inherited).'
+    ]
+    src = '"""' + '\n'.join(doc) + '\n\n' + HEADER + '\n"""\n'
+    src += f"_base_ = './{pair_config_name(parent, teacher, student)}'\n\n"
+    src += 'model = ' + fmt(delta, 0, len('model = ')) + '\n'
     return src
 
 

@@ -5,7 +5,7 @@ teacher configs, 9x its images (13.5x its image-steps), so that every
 teacher ends clearly above its students trained from scratch. Six epochs
 is what fits a session: side by side on two CPU cores shared with other
 work, the two teachers took 70 (vit-s) and 65 (res18-w32) minutes
-(logs in ``results/teachers/``).
+(logs in ``results/benchmark_cifar10/teachers/``).
 """
 _base_ = ['./adamw_cosine_4e.py']
 
