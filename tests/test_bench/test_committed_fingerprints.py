@@ -1,6 +1,6 @@
 """The committed CIFAR-10 rows keep their fingerprints.
 
-A row of ``configs/benchmark/cifar10/results/results.json`` is reused only
+A row of ``results/benchmark_cifar10/results.json`` is reused only
 while the fingerprint of its run (resolved config minus what does not shape
 a result, the teacher's content hash, the context) is unchanged; hooks that
 do not shape a result (the non-finite check, the work-dir lock, the atomic
@@ -20,8 +20,7 @@ from lfcc_mm.bench.fingerprint import (run_fingerprint, shaping_config,
 from lfcc_mm.bench.run_config import load_bench_config
 
 REPO = Path(__file__).resolve().parents[2]
-RESULTS = REPO / 'configs' / 'benchmark' / 'cifar10' / 'results' / \
-    'results.json'
+RESULTS = REPO / 'results' / 'benchmark_cifar10' / 'results.json'
 CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
                    'frog', 'horse', 'ship', 'truck']
 NO_TEACHER = ('teacher', 'scratch')
