@@ -19,11 +19,11 @@ and its LFCC + KD row carry the very same KD term.
   ``KD_WEIGHT 0.9``): ``tau = 4``, KD weight 0.9, cross-entropy weight 0.1
   (``architecture.head.loss.loss_weight``: the student must be a full
   model dict, as every CIFAR-100 student here is, not a ``cfg_path``).
-
-OFA-KD's vanilla KD (``kd_ofakd``) lives in ``logit_kd_ofakd.py``: every
-variable of this file is part of the resolved config of the configs that
-inherit it (the CIFAR-10 benchmark's ``kd`` rows among them), so a new term
-here would change those rows' fingerprints.
+- ``kd_ofakd``: OFA-KD's vanilla KD (Hao840/OFAKD ``distillers/kd.py`` with
+  ``train.py``'s defaults ``--kd-temperature 1``, ``--kd-loss-weight 1``,
+  ``--gt-loss-weight 1``): ``tau = 1``, KD weight 1 next to the student's
+  own loss. The KD and LFCC + KD rows of ``configs/lfcc/cifar100_ofa/``; their
+  timm models set the ``logits`` recorders' ``source``.
 """
 kd_in1k = dict(
     distiller=dict(
@@ -49,6 +49,23 @@ kd_cifar100 = dict(
             logits=dict(type='ModuleOutputs', source='head.fc')),
         distill_losses=dict(
             loss_kd=dict(type='KLDivergence', tau=4, loss_weight=0.9)),
+        loss_forward_mappings=dict(
+            loss_kd=dict(
+                preds_S=dict(from_student=True, recorder='logits'),
+                preds_T=dict(from_student=False, recorder='logits')))))
+
+kd_ofakd = dict(
+    distiller=dict(
+        type='CheckedDistiller',
+        student_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='head.fc')),
+        teacher_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='head.fc')),
+        distill_losses=dict(
+            loss_kd=dict(
+                type='KLDivergence',
+                tau=1,  # OFA-KD train.py --kd-temperature default
+                loss_weight=1)),  # train.py --kd-loss-weight default
         loss_forward_mappings=dict(
             loss_kd=dict(
                 preds_S=dict(from_student=True, recorder='logits'),

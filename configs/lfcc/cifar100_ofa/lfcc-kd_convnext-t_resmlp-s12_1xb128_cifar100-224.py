@@ -10,7 +10,7 @@ ConvNeXt-T stages 3 / 4 (`stages.2` / `stages.3`, 14x14 / 7x7).
 """
 _base_ = [
     './lfcc_convnext-t_resmlp-s12_1xb128_cifar100-224.py',
-    '../../_base_/methods/logit_kd_ofakd.py',
+    '../../_base_/methods/logit_kd_terms.py',
 ]
 
 model = dict(

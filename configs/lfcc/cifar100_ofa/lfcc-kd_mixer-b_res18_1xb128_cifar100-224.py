@@ -10,7 +10,7 @@ ResNet-18 student from scratch, OFA-KD's CNN recipe (SGD, cnn.yaml), 1 GPU x
 """
 _base_ = [
     './lfcc_mixer-b_res18_1xb128_cifar100-224.py',
-    '../../_base_/methods/logit_kd_ofakd.py',
+    '../../_base_/methods/logit_kd_terms.py',
 ]
 
 model = dict(

@@ -10,7 +10,7 @@ of 12 (OFA-KD stages 3 / 4; 14x14 tokens, cls dropped).
 """
 _base_ = [
     './lfcc_vit-s_res18_1xb128_cifar100-224.py',
-    '../../_base_/methods/logit_kd_ofakd.py',
+    '../../_base_/methods/logit_kd_terms.py',
 ]
 
 model = dict(
