@@ -21,7 +21,7 @@ from lfcc_mm.engine import LastBatchCheckHook, LastBatchError
 from lfcc_mm.engine.last_batch_check_hook import (contrastive_losses,
                                                   last_global_batches)
 from lfcc_mm.models.losses import LFCCLoss
-from lfcc_mm.utils.user_errors import user_error_message
+from lfcc_mm.cli import user_error_message
 
 REPO = Path(__file__).resolve().parents[2]
 TINY_CONFIG = REPO / 'tests' / 'test_tools' / 'configs' / \

@@ -22,7 +22,7 @@ from torch.utils.data import Dataset
 
 from lfcc_mm.engine import NonFiniteLossError, NonFiniteLossHook
 from lfcc_mm.engine.non_finite_loss_hook import non_finite_terms
-from lfcc_mm.utils.user_errors import EXIT_USER_ERROR, user_error_message
+from lfcc_mm.cli import EXIT_USER_ERROR, user_error_message
 
 REPO = Path(__file__).resolve().parents[2]
 TINY_CONFIG = REPO / 'tests' / 'test_tools' / 'configs' / \

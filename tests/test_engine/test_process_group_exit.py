@@ -15,7 +15,7 @@ import pytest
 import torch.distributed as dist
 
 from lfcc_mm.cli import exit_on_error as user_errors
-from lfcc_mm.utils.user_errors import UserError, exit_on_user_error
+from lfcc_mm.cli import UserError, exit_on_user_error
 
 
 class Exited(BaseException):

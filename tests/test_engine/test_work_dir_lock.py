@@ -21,7 +21,8 @@ from torch.utils.data import Dataset
 
 from lfcc_mm.engine import WorkDirBusyError, WorkDirLock, WorkDirLockHook
 from lfcc_mm.engine.work_dir_lock import LOCK_NAME
-from lfcc_mm.utils.user_errors import user_error_message
+from lfcc_mm.cli import user_error_message
+from lfcc_mm.fileio import TMP_SUFFIX, temp_prefix
 
 REPO = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -76,11 +77,15 @@ def make_runner(work_dir) -> Runner:
         randomness=dict(seed=0))
 
 
+# A half-written save under lfcc_mm.fileio's temp naming (hidden, random).
+STALE = temp_prefix('iter_2.pth') + 'a1b2c3' + TMP_SUFFIX
+
+
 def test_live_holder_refused_dead_holder_taken_over(tmp_path):
     work = tmp_path / 'work'
     work.mkdir()
     # A save the live run is writing: the second run must not remove it.
-    (work / 'iter_2.pth.tmp').write_bytes(b'half a checkpoint')
+    (work / STALE).write_bytes(b'half a checkpoint')
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         p for p in (str(REPO), os.environ.get('PYTHONPATH')) if p))
     holder = subprocess.Popen([sys.executable, '-c', HOLDER, str(work)],
@@ -94,7 +99,7 @@ def test_live_holder_refused_dead_holder_taken_over(tmp_path):
         assert message == str(info.value) and '\n' not in message
         assert f'pid {holder.pid} on ' in message
         assert str(work) in message and '--work-dir' in message
-        assert (work / 'iter_2.pth.tmp').read_bytes() == b'half a checkpoint'
+        assert (work / STALE).read_bytes() == b'half a checkpoint'
         assert not list(work.glob('iter_*.pth'))
     finally:
         holder.send_signal(signal.SIGKILL)  # no clean-up at all
@@ -104,7 +109,7 @@ def test_live_holder_refused_dead_holder_taken_over(tmp_path):
     runner = make_runner(work)
     runner.train()  # takes the dead process's lock over
     assert runner.iter == 2 and (work / 'iter_2.pth').is_file()
-    assert not (work / 'iter_2.pth.tmp').exists()  # a stale save, now
+    assert not (work / STALE).exists()  # a stale save, now
     hook = next(h for h in runner.hooks if isinstance(h, WorkDirLockHook))
     assert not hook.lock.held  # released in after_train
     assert (work / LOCK_NAME).read_text() == ''
