@@ -30,6 +30,7 @@ from lfcc_mm.engine.dump_metrics_hook import METRIC_FILE_SUFFIXES
 from lfcc_mm.engine.resume_checkpoint import resume_settings
 from .config_checks import (NEW_KEY_PREFIX, check_cfg_option_keys,
                             check_data_paths, check_work_dir,
+                            check_writable,
                             describe_registry_miss, key_being_built)
 from lfcc_mm.errors import UserError
 from .exit_on_error import user_error_message
@@ -160,16 +161,19 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local-rank', '--local_rank', type=int, default=0)
 
 
-def parse_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+def parse_args(parser: argparse.ArgumentParser,
+               argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Parse the command line and export ``LOCAL_RANK`` for mmengine.
 
     Args:
         parser (argparse.ArgumentParser): The tool's parser.
+        argv (Sequence[str], optional): The arguments; None: the command
+            line.
 
     Returns:
         argparse.Namespace: The parsed arguments.
     """
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
@@ -216,6 +220,12 @@ def load_cfg_file(path: str) -> Config:
     _check_file(path, 'config file')
     try:
         return Config.fromfile(path)
+    except ImportError as err:  # custom_imports, or an import in the file
+        missing = f' (module {err.name!r})' if err.name else ''
+        raise UserError(
+            f'config file {path}: an import failed{missing}: {err}; install '
+            f'the package, or fix the import / custom_imports in the config'
+        ) from err
     except SyntaxError as err:
         cause = err
         if not err.lineno and isinstance(err.__context__, SyntaxError):
@@ -329,6 +339,7 @@ def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
     if out is not None:
         if osp.isdir(out):
             raise UserError(f'--out {out!r} is a folder; give a file name')
+        check_writable(out, '--out', folder=False)  # not after the test
         if item == 'metrics':
             if not out.lower().endswith(METRIC_FILE_SUFFIXES):
                 raise UserError(
@@ -443,6 +454,11 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
         _set_dataloader_defaults(cfg, ('test_dataloader', ),
                                  persistent_workers=False)
     check_work_dir(cfg.work_dir)
+    checkpoint_hook = (cfg.get('default_hooks') or {}).get('checkpoint')
+    if mode == 'train' and isinstance(checkpoint_hook, dict) and \
+            checkpoint_hook.get('out_dir'):
+        check_writable(checkpoint_hook['out_dir'],
+                       'default_hooks.checkpoint.out_dir')
     adapt_cfg_for_device(cfg)
     check_data_paths(cfg, DATALOADERS[mode])
     return cfg
