@@ -50,11 +50,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def convert(args: argparse.Namespace) -> int:
     """Convert ``args.src`` into ``args.dst``; return the tensor count."""
-    try:
-        import timm
-    except ImportError:
-        raise UserError('timm is not installed; run pip install -e .[timm]'
-                        ) from None
     if osp.abspath(args.src) == osp.abspath(args.dst):
         raise UserError(
             f'dst {args.dst!r} is the source; choose another path')
@@ -63,6 +58,11 @@ def convert(args: argparse.Namespace) -> int:
             f'dst {args.dst!r} is a folder; give the converted checkpoint a '
             f'file name, e.g. {osp.join(args.dst, "teacher.pth")!r}')
     check_writable(args.dst, 'dst', folder=False)
+    try:
+        import timm
+    except ImportError:
+        raise UserError('timm is not installed; run pip install -e .[timm]'
+                        ) from None
     state = read_timm_checkpoint(args.src, use_ema=args.use_ema)
     try:
         model = timm.create_model(
