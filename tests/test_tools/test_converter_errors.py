@@ -133,3 +133,14 @@ def test_timm_upgrade_full_disk_leaves_no_temporary(timm_upgrade, capsys,
                            'written: No space left on device')
     assert sorted(os.listdir(tmp_path)) == ['old.pth']
     assert stale_temp_files(str(tmp_path)) == []
+
+
+def test_timm_upgrade_torn_source(timm_upgrade, capsys, monkeypatch,
+                                  tmp_path):
+    pytest.importorskip('timm')
+    src = tmp_path / 'old.pth'
+    src.write_bytes(b'PK\x03\x04torn')
+    line = _line(timm_upgrade.main, _args(src, tmp_path / 'new.pth'), capsys,
+                 monkeypatch)
+    assert line.startswith(f'cannot read {str(src)!r} with weights_only=True')
+    assert sorted(os.listdir(tmp_path)) == ['old.pth']
