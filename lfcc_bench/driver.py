@@ -41,7 +41,8 @@ from .run_config import (BenchConfig, class_folders, family_of,
                          find_bench_configs, innermost_dataset,
                          load_bench_config)
 from .worker import JOB_FILE, RESULT_FILE
-from .worker_process import lock_run_dir, start_locked_worker, stop_workers
+from .worker_process import (lock_run_dir, start_locked_worker,
+                             stop_workers)
 
 #: Repository root: configs are recorded relative to it.
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -532,10 +533,10 @@ class Benchmark:
         overall.close()
         if failed:
             job, error = failed[0]
-            raise UserError(f'run "{job.label}" failed: {error}; the rows '
-                            'of finished runs are in '
-                            f'{self.opts.work_dir}/results.json, and re-running '
-                            'the same command resumes')
+            raise UserError(
+                f'run "{job.label}" failed: {error}; the rows of finished '
+                f'runs are in {self.opts.work_dir}/results.json, and '
+                're-running the same command resumes')
 
     def _run_slots(self, pending: List[Job], running: Dict[int, Any],
                    failed: List[Tuple[Job, str]], overall: Any,
