@@ -33,6 +33,8 @@ from .config_checks import (NEW_KEY_PREFIX, check_cfg_option_keys,
                             describe_registry_miss, key_being_built)
 from lfcc_mm.errors import UserError
 from .exit_on_error import user_error_message
+from .test_time import (add_show_tta_args, apply_show_dir, apply_tta,
+                        model_to_load)
 
 # The dataloaders each mode builds, so their paths are checked up front.
 DATALOADERS = dict(
@@ -105,7 +107,8 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
 
 def add_test_args(parser: argparse.ArgumentParser) -> None:
     """Add mmpretrain's testing flags: ``--out``, ``--out-item``, ``--amp``,
-    ``--no-pin-memory``.
+    ``--no-pin-memory``, ``--show-dir``/``--interval``, ``--tta`` (see
+    :mod:`.test_time`).
 
     Args:
         parser (argparse.ArgumentParser): ``tools/test.py``'s parser.
@@ -125,6 +128,7 @@ def add_test_args(parser: argparse.ArgumentParser) -> None:
         choices=['metrics', 'pred'],
         help='what --out holds (default: pred)')
     _add_pin_memory_arg(parser)
+    add_show_tta_args(parser)  # --show-dir, --interval, --tta
 
 
 def _add_pin_memory_arg(parser: argparse.ArgumentParser) -> None:
@@ -350,6 +354,8 @@ def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
                 dict(type='mmengine.DumpResults', out_file_path=out)]
     _set_dataloader_flags(cfg, ('test_dataloader', ),
                           getattr(args, 'no_pin_memory', False), False)
+    apply_show_dir(cfg, args)
+    apply_tta(cfg, args)
 
 
 def _set_amp(cfg: Config) -> None:
@@ -475,7 +481,10 @@ def run(cfg: Config, mode: str) -> Runner:
         if mode == 'test' and cfg.get('load_from'):
             # The Runner's load_from is non-strict (it would test random
             # weights); fail first, on every rank, unless the file fits.
-            load_weights_from(runner.model, cfg.load_from)
+            target = model_to_load(runner.model)
+            load_weights_from(target, cfg.load_from)
+            if target is not runner.model:  # --tta: the wrapper's keys
+                runner._load_from = None  # differ; do not load it again
         getattr(runner, mode)()
     except UserError:
         raise
