@@ -35,6 +35,7 @@ from lfcc_mm.errors import UserError
 from .exit_on_error import user_error_message
 from .test_time import (add_show_tta_args, apply_show_dir, apply_tta,
                         model_to_load)
+from .vis_backends import add_vis_backend_args, apply_vis_backends
 
 # The dataloaders each mode builds, so their paths are checked up front.
 DATALOADERS = dict(
@@ -81,7 +82,8 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
     """Add mmpretrain's training flags.
 
     ``--no-validate``, ``--auto-scale-lr``, ``--no-pin-memory``,
-    ``--no-persistent-workers``; see :func:`load_config` for their effect.
+    ``--no-persistent-workers``; see :func:`load_config` for their effect;
+    ``--vis-backend`` (see :mod:`.vis_backends`).
 
     Args:
         parser (argparse.ArgumentParser): ``tools/train.py``'s parser.
@@ -103,6 +105,7 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
         action='store_true',
         help='restart the dataloader workers every epoch (by default, as in '
         'mmpretrain, workers persist across epochs when num_workers > 0)')
+    add_vis_backend_args(parser)  # --vis-backend tensorboard / wandb
 
 
 def add_test_args(parser: argparse.ArgumentParser) -> None:
@@ -301,6 +304,7 @@ def _apply_train_flags(cfg: Config, args: argparse.Namespace) -> None:
     _set_dataloader_flags(cfg, TRAIN_LOADERS,
                           getattr(args, 'no_pin_memory', False),
                           getattr(args, 'no_persistent_workers', False))
+    apply_vis_backends(cfg, args)
 
 
 def _check_auto_scale_lr(cfg: Config, config_path: str) -> None:

@@ -86,13 +86,14 @@ def apply_show_dir(cfg: Config, args: argparse.Namespace) -> None:
                         '(it is created)')
     hooks = cfg.get('default_hooks')
     if not isinstance(hooks, dict):
-        hooks = cfg.default_hooks = ConfigDict()
+        hooks = ConfigDict()
     visualization = hooks.get('visualization')
     if not isinstance(visualization, dict):
-        visualization = hooks.visualization = ConfigDict(
-            type='mmpretrain.VisualizationHook')
+        visualization = ConfigDict(type='mmpretrain.VisualizationHook')
     visualization.update(enable=True, out_dir=osp.abspath(show_dir),
                          interval=interval)
+    hooks.visualization = visualization
+    cfg.default_hooks = hooks  # Config stores a copy of a new dict
     visualizer = cfg.get('visualizer')
     if not isinstance(visualizer, dict):
         cfg.visualizer = dict(type=f'mmpretrain.{CLS_VISUALIZER}',
