@@ -9,10 +9,10 @@ with the same data, schedule and seed: from scratch, with vanilla KD
 with mmengine's logs in its work dir. Prints the held-out top-1 and wall
 time of each and writes ``WORK_DIR/results.json`` (a row per run, with the
 config it ran), ``results.md``, ``top1.png``, ``curves_{pair}.png``,
-checkpoints and logs. The digits ship with scikit-learn: nothing is downloaded. The CPU
-kernels are capped at AVX2 on one thread (see :mod:`lfcc_bench.numerics`),
-so the same seed gives the same numbers on x86 machines with different
-instruction sets.
+checkpoints and logs. The digits ship with scikit-learn: nothing is
+downloaded. The CPU kernels are capped at AVX2 on one thread (see
+:mod:`lfcc_bench.numerics`), so the same seed gives the same numbers on x86
+machines with different instruction sets.
 
 Example:
     python tools/quickstart.py --work-dir work_dirs/quickstart

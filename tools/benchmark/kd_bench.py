@@ -15,9 +15,9 @@ pair, method, seed, top-1, wall time, settings, fingerprint), ``results.md``
 ``top1.png``, ``curves_{pair}.png`` (loss terms and accuracy per method;
 ``*_smoke-test.png`` with ``--quick``). Re-running the same command
 resumes: a row is reused only when everything that shaped it (resolved
-config, teacher weights, kernel numerics, class list) is the same. ``tools/benchmark/
-update_model_zoo.py WORK_DIR/results.json`` puts the results into the
-metafile and the benchmark README.
+config, teacher weights, kernel numerics, class list) is the same.
+``tools/benchmark/update_model_zoo.py WORK_DIR/results.json`` puts the
+results into the metafile and the benchmark README.
 
 Examples::
 
