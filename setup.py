@@ -37,7 +37,12 @@ setup(
         # tools/benchmark/, tools/analysis/) and the DigitsDataset of the
         # quickstart configs (scikit-learn); requirements/bench.txt.
         bench=['scikit-learn', 'matplotlib', 'scipy', 'tqdm'],
-        tests=['pytest', 'timm==1.0.31'],
+        tests=['pytest', 'timm==1.0.31', 'tensorboard'],
+        # Optional logging backends of tools/train.py --vis-backend
+        # (lfcc_mm/cli/vis_backends.py): mmengine's TensorboardVisBackend
+        # and WandbVisBackend.
+        tensorboard=['tensorboard'],
+        wandb=['wandb'],
         # The OFA-KD CIFAR-100 protocol (configs/lfcc/cifar100_ofa/), whose
         # teachers and students are timm models (mmpretrain's
         # TimmClassifier), and tools/model_converters/timm_upgrade.py.

@@ -3,7 +3,8 @@
 Examples:
     python tools/train.py CONFIG [--work-dir DIR] [--amp] [--resume [PATH]]
         [--auto-scale-lr] [--no-validate] [--no-pin-memory]
-        [--no-persistent-workers] [--cfg-options KEY=VALUE ...]
+        [--no-persistent-workers] [--vis-backend tensorboard wandb]
+        [--cfg-options KEY=VALUE ...]
     bash tools/dist_train.sh CONFIG 8     # 8 GPUs, or 8 CPU processes
 """
 import argparse

@@ -346,6 +346,7 @@ EXERCISED_BY = {
     'tests/test_bench/test_model_zoo.py',
     'tools/analysis/feature_spectrum.py':
     'tests/test_analysis/test_feature_spectrum_tool.py',
+    'tools/analysis/get_flops.py': 'tests/test_tools/test_get_flops.py',
 }
 
 
