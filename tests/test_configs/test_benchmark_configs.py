@@ -260,7 +260,9 @@ def test_derived_config_resolves_as_its_method_file_composes(bench,
     source = GEN.pair_config(bench.method, bench.teacher, bench.student,
                              standalone=True)
     path = tmp_path / Path(bench.path).name
-    path.write_text(source.replace("'./_base_/", f"'{BENCH}/_base_/"))
+    # from tmp_path, as if it were in BENCH (teacher weights included)
+    path.write_text(source.replace("'./_base_/", f"'{BENCH}/_base_/").replace(
+        '{{ fileDirname }}', str(Path(bench.path).parent)))
     composed, derived = Config.fromfile(str(path)), _load(bench.path)
     assert derived.to_dict() == composed.to_dict()
     for key in ('student_recorders', 'teacher_recorders', 'connectors',
