@@ -175,10 +175,24 @@ def _model_entry(summary: SummaryRow, runs: Sequence[RunRecord],
         'Results': [{'Task': 'Image Classification', 'Dataset': dataset,
                      'Metrics': metrics}],
         'Config': summary.config,
-        # the shipped weights of a teacher that was tested, not trained here
-        'Weights': runs[0].checkpoint if summary.method == 'teacher'
-        and not runs[0].trained and runs[0].checkpoint else None,
+        # the shipped weights of a teacher that was tested, not trained here,
+        # as the URL `mim download` fetches (it refuses local paths)
+        'Weights': _weights(runs[0]) if summary.method == 'teacher'
+        and not runs[0].trained else None,
     }
+
+
+def _weights(run: RunRecord) -> Optional[str]:
+    """The download URL of a run's shipped weights, if they are shipped.
+
+    Shipped files are under ``checkpoints/`` with a ``SHA256SUMS`` entry
+    (:mod:`lfcc_mm.zoo`); any other file has no URL.
+    """
+    from lfcc_mm.zoo import weights_url
+    path = (run.checkpoint or '').replace(os.sep, '/')
+    if not path.startswith('checkpoints/'):
+        return None
+    return weights_url(path[len('checkpoints/'):])
 
 
 def metafile_text(rows: Sequence[RunRecord], settings_id: str,
