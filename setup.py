@@ -55,6 +55,8 @@ setup(
             '.mim/checkpoints/**/*'
         ]
     },
+    # shipped students are downloaded (`mim download`), not installed
+    exclude_package_data={'lfcc_mm': ['.mim/checkpoints/**/students/*']},
     license='Apache-2.0',
     zip_safe=False,
 )

@@ -169,6 +169,48 @@ def verify_shipped(path: str) -> Optional[str]:
     return got
 
 
+def is_shipped(name: str) -> bool:
+    """Whether a file is shipped: present and listed in its ``SHA256SUMS``.
+
+    Args:
+        name (str): Relative to ``checkpoints/``.
+
+    Returns:
+        bool: True for a shipped file.
+    """
+    path = osp.join(shipped_root(), *name.split('/'))
+    return osp.isfile(path) and recorded_sha256(path) is not None
+
+
+def student_weights_name(config: str) -> str:
+    """Where the shipped student weights of a distillation config live.
+
+    The student alone (``tools/model_converters/extract_student.py
+    --plain``) of one run of ``configs/<folder>/<name>.py`` is
+    ``checkpoints/<folder>/students/<name>.pth``. The ``students/`` folders
+    are published (:func:`weights_url`) but left out of the wheel, which
+    carries only what configs load by path (the teachers).
+
+    Args:
+        config (str): The config, relative to the repository (or to
+            ``lfcc_mm/.mim``), e.g.
+            ``'configs/benchmark/cifar10/kd_vit-s_res18-w16_cifar10.py'``.
+
+    Returns:
+        str: Relative to ``checkpoints/``, e.g.
+        ``'benchmark/cifar10/students/kd_vit-s_res18-w16_cifar10.pth'``.
+
+    Raises:
+        ValueError: ``config`` is not a ``configs/.../*.py`` path.
+    """
+    parts = config.replace(osp.sep, '/').split('/')
+    if len(parts) < 3 or parts[0] != 'configs' or \
+            not parts[-1].endswith('.py'):
+        raise ValueError(f'{config!r}: expected configs/<folder>/<name>.py')
+    stem = parts[-1][:-len('.py')]
+    return '/'.join(parts[1:-1] + ['students', f'{stem}.pth'])
+
+
 def weights_url(name: str) -> str:
     """The download URL of a shipped file (a metafile's ``Weights``).
 
