@@ -34,8 +34,11 @@ RUNNER_KEYS = (
 #: Top-level config keys that do not shape a result: where outputs go and how
 #: they are logged or shown.
 NOT_SHAPING_KEYS = ('work_dir', 'log_level', 'log_processor', 'visualizer')
-#: ``default_hooks`` entries that do not shape a result.
-NOT_SHAPING_HOOKS = ('logger', 'timer', 'checkpoint')
+#: ``default_hooks`` entries that do not shape a result: where checkpoints
+#: go, logging, and checks that only stop a run (non-finite loss, work-dir
+#: lock, last batch size).
+NOT_SHAPING_HOOKS = ('logger', 'timer', 'checkpoint', 'non_finite',
+                     'work_dir_lock', 'batch_check')
 #: Config keys (at any depth) whose value is a teacher checkpoint path.
 TEACHER_CKPT_KEYS = ('teacher_ckpt', )
 

@@ -5,7 +5,7 @@ the visualizer are mmpretrain types), exactly as MMRazor's own distillation
 configs do; the model dict switches to MMRazor with ``_scope_='mmrazor'``
 (see ``_base_/methods/``).
 """
-_base_ = ['mmpretrain::_base_/default_runtime.py']
+_base_ = ['./default_runtime.py']  # mmpretrain's, plus run-safety hooks
 
 # Registers FrozenTeacherDistill, LFCC, CheckedDistiller, the connectors and
 # losses in MMRazor
@@ -17,8 +17,8 @@ custom_imports = dict(imports=['lfcc_mm'], allow_failed_imports=False)
 # known to use every parameter.
 find_unused_parameters = True
 
-# Checkpoints that survive kill -9 at any moment (written completely, then
-# renamed; old ones removed only after that), one per epoch, the last 3 kept,
+# Checkpoints that survive kill -9 at any moment (AtomicCheckpointHook, from
+# default_runtime.py), one per epoch, the last 3 kept,
 # plus the best one by the student's top-1: SingleTeacherDistillValLoop
 # reports the student's metrics first ('accuracy/top1') and the teacher's as
 # 'teacher.accuracy/top1', so 'auto' tracks the student.

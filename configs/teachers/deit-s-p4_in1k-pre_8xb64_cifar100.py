@@ -16,7 +16,7 @@ _base_ = [
     '../_base_/models/cifar100_32px.py',
     '../_base_/datasets/cifar100_bs64_deit.py',
     '../_base_/schedules/cifar100_bs512_adamw_300e.py',
-    'mmpretrain::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',  # mmpretrain's + run-safety hooks
 ]
 
 pretrained = 'https://download.openmmlab.com/mmclassification/v0/deit/deit-small_pt-4xb256_in1k_20220218-9425b9bb.pth'  # noqa: E501

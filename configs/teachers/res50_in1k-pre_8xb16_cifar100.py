@@ -20,5 +20,16 @@ model = dict(
         init_cfg=dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')))
 
+# The run-safety hooks of every runtime here (configs/_base_/
+# default_runtime.py; this config inherits mmpretrain's whole recipe):
+# atomic checkpoints, a stop at a non-finite loss, one run per work dir,
+# a last batch big enough for a contrastive loss.
+custom_imports = dict(imports=['lfcc_mm'], allow_failed_imports=False)
+default_hooks = dict(
+    checkpoint=dict(type='AtomicCheckpointHook'),
+    non_finite=dict(type='NonFiniteLossHook'),
+    work_dir_lock=dict(type='WorkDirLockHook'),
+    batch_check=dict(type='LastBatchCheckHook'))
+
 # As every config here: drop an epoch's last, incomplete batch.
 train_dataloader = dict(drop_last=True)

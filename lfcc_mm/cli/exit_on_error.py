@@ -13,6 +13,7 @@ import os
 import os.path as osp
 import re
 import sys
+import traceback
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Iterator, Optional
@@ -111,7 +112,10 @@ def exit_on_user_error() -> Iterator[None]:
     """Print a user mistake as one stderr line and exit with code 2.
 
     Set the environment variable ``LFCC_DEBUG=1`` to get the full traceback
-    instead. Nothing is removed from the work directory.
+    instead. Nothing is removed from the work directory. A rank of a
+    process group leaves through :func:`_exit` on every path (finished: 0,
+    user error: 2, any other error: its traceback, then 1), never through
+    the interpreter's teardown, which can abort in gloo's threads.
 
     Yields:
         None
@@ -121,11 +125,23 @@ def exit_on_user_error() -> Iterator[None]:
     except Exception as err:  # noqa: BLE001 - re-raised unless a user error
         message = user_error_message(err)
         if message is None or os.environ.get(DEBUG_ENV, '0') not in ('', '0'):
-            raise
+            if not in_process_group():
+                raise
+            traceback.print_exc()  # a bug: the trace, then exit 1 safely
+            _exit(1)
         prog = osp.basename(sys.argv[0]) or 'lfcc_mm'
         print(f'{prog}: error: {message} [{DEBUG_ENV}=1 shows the traceback]',
               file=sys.stderr, flush=True)
         _exit(EXIT_USER_ERROR)
+    if in_process_group():  # a rank that finished: leave without teardown
+        _exit(0)
+
+
+def in_process_group() -> bool:
+    """Whether this process is a rank of an initialised process group."""
+    dist = sys.modules.get('torch.distributed')
+    return bool(dist is not None and dist.is_available()
+                and dist.is_initialized())
 
 
 def _exit(code: int) -> None:
@@ -134,11 +150,12 @@ def _exit(code: int) -> None:
     After a collective timed out, gloo's worker threads are still joinable,
     and the normal interpreter shutdown destroys them, which aborts the
     process (``terminate called without an active exception``, exit code
-    -6) after the one-line message. A rank of a distributed run therefore
-    flushes its logs and leaves with ``os._exit``.
+    -6) after the one-line message; the same teardown aborted now and then
+    (about 1 run in 15, 2 CPU ranks) after a run that *finished*, so the
+    launcher reported exit 1. A rank of a distributed run therefore flushes
+    its logs and leaves with ``os._exit``.
     """
-    dist = sys.modules.get('torch.distributed')
-    if dist is not None and dist.is_available() and dist.is_initialized():
+    if in_process_group():
         import logging
         logging.shutdown()
         sys.stdout.flush()

@@ -8,7 +8,9 @@
   MMRazor's ``CRDLoss`` (transform).
 """
 from .digits import DigitsDataset
-from .folder_subset import FolderSubsetDataset
+from .folder_subset import FolderSubsetDataset, ImageSizeError
 from .pack_crd_inputs import PackCRDInputs
 
-__all__ = ['DigitsDataset', 'FolderSubsetDataset', 'PackCRDInputs']
+__all__ = [
+    'DigitsDataset', 'FolderSubsetDataset', 'ImageSizeError', 'PackCRDInputs'
+]

@@ -9,7 +9,11 @@ from typing import Any, List, Optional
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.registry import DATASETS
 
-from lfcc_mm.errors import UnreadableImageError
+from lfcc_mm.errors import UnreadableImageError, UserError
+
+
+class ImageSizeError(UserError):
+    """An image of a dataset whose size differs from the others'."""
 
 
 @DATASETS.register_module()
@@ -25,7 +29,9 @@ class FolderSubsetDataset(CustomDataset):
     Unlike ``CustomDataset``, which only logs a warning, a class folder
     without a single image is an error naming the folder (its class would
     shift every later label, or silently vanish), and an image that cannot
-    be read is an error naming the file.
+    be read is an error naming the file, and so is an image whose size
+    after the pipeline differs from the others' (collation would zero-pad
+    it silently, or change every feature map's size).
 
     Args:
         max_per_class (int, optional): Images kept per class; ``None`` keeps
@@ -87,7 +93,7 @@ class FolderSubsetDataset(CustomDataset):
             UnreadableImageError: Reading or decoding the image failed.
         """
         try:
-            return super().prepare_data(idx)
+            data = super().prepare_data(idx)
         except (OSError, AssertionError) as err:
             path = self.get_data_info(idx).get('img_path')
             if isinstance(err, AssertionError) and (
@@ -103,6 +109,40 @@ class FolderSubsetDataset(CustomDataset):
             raise UnreadableImageError(
                 f'cannot read image {path!r} ({reason}); replace or remove '
                 f'the file') from err
+        self._check_size(idx, data)
+        return data
+
+    def _check_size(self, idx: int, data: Any) -> None:
+        """All samples must leave the pipeline with one image size.
+
+        The batch collation zero-pads smaller images to the largest of the
+        batch (a 1x1 image among 32x32 ones trains as a black square) and a
+        larger one changes every feature map's size; neither is what the
+        user meant. The first sample this process prepared is the
+        reference.
+
+        Raises:
+            ImageSizeError: Sample ``idx`` has another size than the
+                reference; names both files.
+        """
+        inputs = data.get('inputs') if isinstance(data, dict) else None
+        shape = getattr(inputs, 'shape', None)
+        if shape is None or len(shape) < 2:
+            return
+        size = tuple(int(n) for n in shape[-2:])
+        path = self.get_data_info(idx).get('img_path')
+        reference = getattr(self, '_reference_size', None)
+        if reference is None:
+            self._reference_size = (size, path)
+            return
+        if size != reference[0]:
+            raise ImageSizeError(
+                f'images of {self.img_prefix!r} differ in size after the '
+                f'pipeline: {path!r} is {size[0]}x{size[1]}, {reference[1]!r} '
+                f'is {reference[0][0]}x{reference[0][1]}; a batch needs one '
+                f'size (collation would zero-pad the smaller): resize or '
+                f'remove the odd image, or add a Resize/RandomResizedCrop '
+                f'to the pipeline')
 
     def load_data_list(self) -> List[dict]:
         """Load ``CustomDataset``'s samples and cap every class.

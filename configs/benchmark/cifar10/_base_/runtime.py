@@ -17,10 +17,21 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # One checkpoint, after the last epoch (`epoch_{max_epochs}.pth`),
-    # whatever the schedule's length.
+    # whatever the schedule's length; written completely, then renamed, and
+    # the previous one removed only after that (survives kill -9).
     checkpoint=dict(
-        type='CheckpointHook', interval=-1, save_last=True, max_keep_ckpts=1),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
+        type='AtomicCheckpointHook',
+        interval=-1,
+        save_last=True,
+        max_keep_ckpts=1),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    # As configs/_base_/default_runtime.py: stop at the first non-finite
+    # loss term, one live run per work dir, refuse a last batch too small
+    # for a contrastive loss. None shapes a result
+    # (lfcc_bench.fingerprint.NOT_SHAPING_HOOKS).
+    non_finite=dict(type='NonFiniteLossHook'),
+    work_dir_lock=dict(type='WorkDirLockHook'),
+    batch_check=dict(type='LastBatchCheckHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,8 +1,9 @@
-"""Runtime of the from-scratch rows: mmpretrain's, with its loops.
+"""Runtime of the from-scratch rows: mmpretrain's (with the plugin's
+run-safety hooks), with its loops.
 
 Best-epoch reporting as OFA-KD (see the comment below).
 """
-_base_ = ['mmpretrain::_base_/default_runtime.py']
+_base_ = ['../../../_base_/default_runtime.py']
 
 val_cfg = dict()
 test_cfg = dict()
