@@ -48,9 +48,20 @@ setup(
         # TimmClassifier), and tools/model_converters/timm_upgrade.py.
         timm=['timm>=1.0,<2']),
     include_package_data=True,
-    # `mim train lfcc_mm CONFIG` looks for lfcc_mm/.mim/{configs,tools}
-    # (symlinks in the source tree, real files in a built wheel).
-    package_data={'lfcc_mm': ['.mim/configs/**/*', '.mim/tools/**/*']},
+    # mim looks in lfcc_mm/.mim: `mim train` for configs/ and tools/,
+    # `mim list/search/download` for model-index.yml (which imports the
+    # metafiles under configs/); the benchmark configs name their shipped
+    # teacher weights relative to themselves, ../../../checkpoints/, so the
+    # wheel carries checkpoints/ there too (symlinks in the source tree, real
+    # files in a built wheel; docs/get_started.md#mim).
+    package_data={
+        'lfcc_mm': [
+            '.mim/model-index.yml', '.mim/configs/**/*', '.mim/tools/**/*',
+            '.mim/checkpoints/**/*'
+        ]
+    },
+    # shipped students are downloaded (`mim download`), not installed
+    exclude_package_data={'lfcc_mm': ['.mim/checkpoints/**/students/*']},
     license='Apache-2.0',
     zip_safe=False,
 )

@@ -343,7 +343,10 @@ class Benchmark:
         for (method, t, student), found in self.grid.items():
             if t == teacher and student is not None and method != 'scratch':
                 ckpt = Config.fromfile(found.path).model.get('teacher_ckpt')
-                return ckpt if ckpt and osp.isfile(ckpt) else None
+                # configs name it relative to themselves ({{ fileDirname }});
+                # rows and the metafile keep the repository-relative path
+                return repo_relative(ckpt) if ckpt and osp.isfile(ckpt) \
+                    else None
         return None
 
     def teacher_jobs(self, teachers: Sequence[str]) -> List[Job]:
