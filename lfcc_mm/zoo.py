@@ -38,7 +38,8 @@ SUMS_FILE = 'SHA256SUMS'
 #: Where the shipped weights are published, one file per name (the assets of
 #: one release): the metafiles' ``Weights`` are ``WEIGHTS_URL/<file name>``.
 #: Upload ``checkpoints/**/*.pth`` and their ``SHA256SUMS`` there when they
-#: change (docs/get_started.md#mim).
+#: change (docs/get_started.md#mim). No release is published yet: this is
+#: the intended address; until it exists ``mim download`` of these fails.
 WEIGHTS_URL = ('https://github.com/lfcc-mm/lfcc_mm/releases/download/'
                'weights-v1')
 
