@@ -144,10 +144,6 @@ class Job:
     on_done: Any = None
 
 
-#: The checksum file beside shipped weights (``sha256sum`` format).
-SHA256_FILE = 'SHA256SUMS'
-
-
 def project_path(path: str) -> str:
     """A recorded path: relative ones are relative to the repository root.
 
@@ -156,54 +152,6 @@ def project_path(path: str) -> str:
     same from any working directory.
     """
     return path if osp.isabs(path) else osp.join(REPO_ROOT, path)
-
-
-def recorded_sha256(path: str) -> Optional[str]:
-    """The SHA-256 recorded for ``path`` in ``SHA256SUMS`` beside it."""
-    sums = osp.join(osp.dirname(path), SHA256_FILE)
-    if not osp.isfile(sums):
-        return None
-    with open(sums, encoding='utf-8') as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 2 and parts[1].lstrip('*') == osp.basename(path):
-                return parts[0].lower()
-    return None
-
-
-def shipped_weights(path: str) -> Optional[str]:
-    """Shipped weights named by a config, found and checked, or None.
-
-    Args:
-        path (str): The config's ``teacher_ckpt``, relative to the
-            repository root (never to the current folder).
-
-    Returns:
-        str | None: The repository-relative path when the file exists and
-        its SHA-256 is the one recorded in ``SHA256SUMS`` beside it; None
-        when the file is absent (the teacher is trained instead).
-
-    Raises:
-        UserError: The file exists but has no recorded checksum, or another.
-    """
-    full = project_path(path)
-    if not osp.isfile(full):
-        return None
-    recorded = recorded_sha256(full)
-    sums = osp.join(osp.dirname(full), SHA256_FILE)
-    if recorded is None:
-        raise UserError(
-            f'shipped teacher weights {full} have no SHA-256 in {sums}; add '
-            f'the line of `sha256sum {osp.basename(full)}` there if the file '
-            'is the one meant, or run with --teachers train')
-    actual = file_sha256(full)
-    if actual != recorded:
-        raise UserError(
-            f'shipped teacher weights {full} have SHA-256 {actual[:16]}..., '
-            f'not the {recorded[:16]}... recorded in {sums}: restore the file '
-            f'(git checkout -- {repo_relative(full)}) or run with --teachers '
-            'train')
-    return repo_relative(full)
 
 
 def repo_relative(path: str) -> str:
@@ -407,7 +355,10 @@ class Benchmark:
         for (method, t, student), found in self.grid.items():
             if t == teacher and student is not None and method != 'scratch':
                 ckpt = Config.fromfile(found.path).model.get('teacher_ckpt')
-                return shipped_weights(ckpt) if ckpt else None
+                # configs name it relative to themselves ({{ fileDirname }});
+                # rows and the metafile keep the repository-relative path
+                return repo_relative(ckpt) if ckpt and osp.isfile(ckpt) \
+                    else None
         return None
 
     def teacher_jobs(self, teachers: Sequence[str]) -> List[Job]:

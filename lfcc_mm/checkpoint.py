@@ -31,6 +31,7 @@ from torch import nn
 
 from lfcc_mm.errors import UserError
 from lfcc_mm.fileio import torch_save_atomic
+from lfcc_mm.zoo import verify_shipped
 
 STUDENT_PREFIX = 'architecture.'
 TEACHER_PREFIX = 'teacher.'
@@ -118,11 +119,15 @@ def _load_local_weights_only(filename: str, map_location: Any = None) -> Any:
 
     Raises:
         FileNotFoundError: The file does not exist (mmengine's message).
+        ShippedWeightsError: A shipped file (listed in the ``SHA256SUMS``
+            next to it) whose bytes differ from the record
+            (:func:`lfcc_mm.zoo.verify_shipped`).
         UnsafeCheckpointError: The unpickler refused the file.
     """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
+    verify_shipped(filename)
     try:
         return torch.load(filename, map_location=map_location,
                           weights_only=True)

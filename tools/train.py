@@ -4,6 +4,7 @@ Examples:
     python tools/train.py CONFIG [--work-dir DIR] [--amp] [--resume [PATH]]
         [--auto-scale-lr] [--no-validate] [--no-pin-memory]
         [--no-persistent-workers] [--load-non-strict]
+        [--vis-backend tensorboard wandb]
         [--cfg-options KEY=VALUE ...]
     bash tools/dist_train.sh CONFIG 8     # 8 GPUs, or 8 CPU processes
 """

@@ -37,6 +37,9 @@ from lfcc_mm.errors import UserError
 from lfcc_mm.fileio import TMP_SUFFIX
 from .exit_on_error import user_error_message
 from .preflight import NON_STRICT_FLAG, check_before_training
+from .test_time import (add_show_tta_args, apply_show_dir, apply_tta,
+                        model_to_load)
+from .vis_backends import add_vis_backend_args, apply_vis_backends
 
 # The dataloaders each mode builds, so their paths are checked up front.
 DATALOADERS = dict(
@@ -83,7 +86,8 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
     """Add mmpretrain's training flags.
 
     ``--no-validate``, ``--auto-scale-lr``, ``--no-pin-memory``,
-    ``--no-persistent-workers``; see :func:`load_config` for their effect.
+    ``--no-persistent-workers``; see :func:`load_config` for their effect;
+    ``--vis-backend`` (see :mod:`.vis_backends`).
 
     Args:
         parser (argparse.ArgumentParser): ``tools/train.py``'s parser.
@@ -112,11 +116,13 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
         action='store_true',
         help='restart the dataloader workers every epoch (by default, as in '
         'mmpretrain, workers persist across epochs when num_workers > 0)')
+    add_vis_backend_args(parser)  # --vis-backend tensorboard / wandb
 
 
 def add_test_args(parser: argparse.ArgumentParser) -> None:
     """Add mmpretrain's testing flags: ``--out``, ``--out-item``, ``--amp``,
-    ``--no-pin-memory``.
+    ``--no-pin-memory``, ``--show-dir``/``--interval``, ``--tta`` (see
+    :mod:`.test_time`).
 
     Args:
         parser (argparse.ArgumentParser): ``tools/test.py``'s parser.
@@ -136,6 +142,7 @@ def add_test_args(parser: argparse.ArgumentParser) -> None:
         choices=['metrics', 'pred'],
         help='what --out holds (default: pred)')
     _add_pin_memory_arg(parser)
+    add_show_tta_args(parser)  # --show-dir, --interval, --tta
 
 
 def _add_pin_memory_arg(parser: argparse.ArgumentParser) -> None:
@@ -321,6 +328,7 @@ def _apply_train_flags(cfg: Config, args: argparse.Namespace) -> None:
     _set_dataloader_flags(cfg, TRAIN_LOADERS,
                           getattr(args, 'no_pin_memory', False),
                           getattr(args, 'no_persistent_workers', False))
+    apply_vis_backends(cfg, args)
 
 
 def _check_auto_scale_lr(cfg: Config, config_path: str) -> None:
@@ -375,6 +383,8 @@ def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
                 dict(type='mmengine.DumpResults', out_file_path=out)]
     _set_dataloader_flags(cfg, ('test_dataloader', ),
                           getattr(args, 'no_pin_memory', False), False)
+    apply_show_dir(cfg, args)
+    apply_tta(cfg, args)
 
 
 def _set_amp(cfg: Config) -> None:
@@ -556,7 +566,10 @@ def run(cfg: Config, mode: str, strict_load: bool = True) -> Runner:
         if mode == 'test' and cfg.get('load_from'):
             # The Runner's load_from is non-strict (it would test random
             # weights); fail first, on every rank, unless the file fits.
-            load_weights_from(runner.model, cfg.load_from)
+            target = model_to_load(runner.model)
+            load_weights_from(target, cfg.load_from)
+            if target is not runner.model:  # --tta: the wrapper's keys
+                runner._load_from = None  # differ; do not load it again
         if mode == 'train':  # before the first step: data, classes, weights
             check_before_training(runner, cfg, strict=strict_load)
         getattr(runner, mode)()

@@ -2,10 +2,10 @@
 
 Workers die with the driver (the one subprocess test: a process boundary
 is the point), one worker per run dir, flags never silently overridden,
-shipped teacher weights found relative to the project and checked against
-their recorded SHA-256, ``--cfg-options foo`` as one line.
+``--cfg-options foo`` as one line. (Shipped teacher weights found relative
+to the project and checked against their recorded SHA-256: main's
+``lfcc_mm.zoo``, pinned by ``tests/test_mim``.)
 """
-import hashlib
 import importlib.util
 import os
 import signal
@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 import lfcc_mm  # noqa: F401
-from lfcc_bench import driver
 from lfcc_bench.worker_process import (LOCK_FILE, lock_run_dir, start_worker,
                                        stop_workers)
 from lfcc_mm.errors import EXIT_USER_ERROR, UserError
@@ -129,43 +128,3 @@ def test_cfg_options_without_equals_sign(kd_bench, capsys, monkeypatch):
     monkeypatch.delenv('LFCC_DEBUG', raising=False)
     line = _error_line(capsys, kd_bench.main, ['--cfg-options', 'foo'])
     assert line.startswith("--cfg-options: 'foo' is not key=value")
-
-
-def _project(root: Path, content: bytes, recorded: bytes) -> str:
-    folder = root / 'checkpoints' / 'bench'
-    folder.mkdir(parents=True)
-    (folder / 'teacher.pth').write_bytes(content)
-    digest = hashlib.sha256(recorded).hexdigest()
-    (folder / driver.SHA256_FILE).write_text(f'{digest}  teacher.pth\n')
-    return 'checkpoints/bench/teacher.pth'
-
-
-def test_shipped_weights_resolve_against_the_project(tmp_path, monkeypatch):
-    project, elsewhere = tmp_path / 'project', tmp_path / 'elsewhere'
-    rel = _project(project, b'weights', b'weights')
-    (elsewhere / 'checkpoints' / 'bench').mkdir(parents=True)
-    (elsewhere / rel).write_bytes(b'planted')  # same relative path, cwd
-    monkeypatch.chdir(elsewhere)
-    monkeypatch.setattr(driver, 'REPO_ROOT', str(project))
-    assert driver.shipped_weights(rel) == rel
-    assert driver.project_path(rel) == str(project / rel)
-    (project / rel).unlink()  # missing in the project: trained, not planted
-    assert driver.shipped_weights(rel) is None
-
-
-def test_shipped_weights_with_another_sha256(tmp_path, monkeypatch):
-    rel = _project(tmp_path, b'tampered', b'weights')
-    monkeypatch.setattr(driver, 'REPO_ROOT', str(tmp_path))
-    with pytest.raises(UserError) as info:
-        driver.shipped_weights(rel)
-    assert str(info.value).startswith(
-        f'shipped teacher weights {tmp_path / rel} have SHA-256 '
-        f'{hashlib.sha256(b"tampered").hexdigest()[:16]}..., not the '
-        f'{hashlib.sha256(b"weights").hexdigest()[:16]}... recorded in')
-
-
-def test_the_shipped_teachers_match_their_checksums(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # found from any folder
-    for name in ('res18-w32_cifar10.pth', 'vit-s_cifar10.pth'):
-        rel = f'checkpoints/benchmark/cifar10/{name}'
-        assert driver.shipped_weights(rel) == rel

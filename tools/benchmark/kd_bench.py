@@ -12,11 +12,12 @@ progress bar here (``--verbose`` puts the logs on the console).
 Outputs in ``WORK_DIR``: ``results.json`` (a row per run: its ``config``,
 pair, method, seed, top-1, wall time, settings, fingerprint), ``results.md``
 (mean ± std over seeds, Δ vs. scratch, one table per settings group),
-``top1.png``, ``curves.png``. Re-running the same command resumes: a row is
-reused only when everything that shaped it (resolved config, teacher
-weights, kernel numerics, class list) is the same. ``tools/benchmark/
-update_model_zoo.py WORK_DIR/results.json`` puts the results into the
-metafile and the benchmark README.
+``top1.png``, ``curves_{pair}.png`` (loss terms and accuracy per method;
+``*_smoke-test.png`` with ``--quick``). Re-running the same command
+resumes: a row is reused only when everything that shaped it (resolved
+config, teacher weights, kernel numerics, class list) is the same.
+``tools/benchmark/update_model_zoo.py WORK_DIR/results.json`` puts the
+results into the metafile and the benchmark README.
 
 Examples::
 
@@ -256,9 +257,11 @@ def run(opts: BenchOptions) -> None:
     for weak in report['weak_teachers']:
         print(f'{weak} (a teacher should beat its students from scratch '
               'by 5 points; see --teacher-epochs)')
+    if report['smoke']:
+        print('This was a smoke test (--quick): accuracies mean nothing.')
     print(f'Total wall time {time.perf_counter() - start:.0f} s '
           f'({bench.reused} rows reused). Outputs: {report["table"]}, '
-          f'{report["top1_plot"]}, {report["curves_plot"]}, '
+          f'{report["top1_plot"]}, {", ".join(report["curves_plots"])}, '
           f'{opts.work_dir}/results.json')
 
 
