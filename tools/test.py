@@ -8,6 +8,7 @@ Examples:
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
 """
 import argparse
+from typing import Optional, Sequence
 
 import lfcc_mm  # noqa: F401 - compat shims must come before mmrazor
 from lfcc_mm.cli.runner import (add_common_args, add_test_args, load_config,
@@ -25,9 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main() -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the tool; ``argv`` defaults to the command line."""
     with exit_on_user_error():  # bad --cfg-options items too
-        args = parse_args(build_parser())
+        args = parse_args(build_parser(), argv)
         run(load_config(args, 'test'), 'test')
 
 

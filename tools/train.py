@@ -3,11 +3,13 @@
 Examples:
     python tools/train.py CONFIG [--work-dir DIR] [--amp] [--resume [PATH]]
         [--auto-scale-lr] [--no-validate] [--no-pin-memory]
-        [--no-persistent-workers] [--vis-backend tensorboard wandb]
+        [--no-persistent-workers] [--load-non-strict]
+        [--vis-backend tensorboard wandb]
         [--cfg-options KEY=VALUE ...]
     bash tools/dist_train.sh CONFIG 8     # 8 GPUs, or 8 CPU processes
 """
 import argparse
+from typing import Optional, Sequence
 
 import lfcc_mm  # noqa: F401 - compat shims must come before mmrazor
 from lfcc_mm.cli.runner import (add_common_args, add_train_args, load_config,
@@ -36,10 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main() -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the tool; ``argv`` defaults to the command line."""
     with exit_on_user_error():  # bad --cfg-options items too
-        args = parse_args(build_parser())
-        run(load_config(args, 'train'), 'train')
+        args = parse_args(build_parser(), argv)
+        run(load_config(args, 'train'), 'train',
+            strict_load=not args.load_non_strict)
 
 
 if __name__ == '__main__':

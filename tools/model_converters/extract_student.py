@@ -20,7 +20,7 @@ an interrupted export leaves no torn file.
 import argparse
 import glob
 import os.path as osp
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 import lfcc_mm  # noqa: F401 - allow-lists mmengine types for torch.load
 from lfcc_mm.checkpoint import (dropped_key_groups,
@@ -29,13 +29,14 @@ from lfcc_mm.checkpoint import (dropped_key_groups,
                                 save_atomic, state_dict_of,
                                 student_state_dict)
 from lfcc_mm.cli import UserError, exit_on_user_error
+from lfcc_mm.cli.config_checks import check_writable
 
 # Checkpoint meta worth keeping: class names and where the weights came from.
 KEPT_META = ('dataset_meta', 'epoch', 'iter', 'seed', 'experiment_name',
              'mmengine_version')
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Keep only the student of a distillation checkpoint')
     parser.add_argument('src', help='distillation checkpoint (in)')
@@ -52,7 +53,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--no-config', action='store_true',
         help='do not write the student config beside dst')
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def find_run_config(src: str) -> Optional[str]:
@@ -140,6 +141,7 @@ def check_paths(src: str, dst: str) -> None:
         raise UserError(
             f'destination {dst!r} is a folder; give the student checkpoint '
             f'a file name, e.g. {osp.join(dst, "student.pth")!r}')
+    check_writable(dst, 'destination', folder=False)
     if osp.abspath(src) == osp.abspath(dst) or (
             osp.exists(dst) and osp.samefile(src, dst)):
         raise UserError(
@@ -147,8 +149,9 @@ def check_paths(src: str, dst: str) -> None:
             'choose another file name (the source is never overwritten)')
 
 
-def main() -> None:
-    args = parse_args()
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the tool; ``argv`` defaults to the command line."""
+    args = parse_args(argv)
     with exit_on_user_error():
         check_paths(args.src, args.dst)
         ckpt = load_checkpoint_file(args.src)

@@ -18,12 +18,14 @@ only when complete.
 """
 import argparse
 import os.path as osp
+from typing import Optional, Sequence
 
 from mmengine.config import DictAction
 
 from lfcc_mm.models.timm_checkpoint import (read_timm_checkpoint,
                                             upgrade_timm_state_dict)
 from lfcc_mm.cli import UserError, exit_on_user_error
+from lfcc_mm.cli.config_checks import check_writable
 from lfcc_mm.fileio import torch_save_atomic
 
 
@@ -48,14 +50,19 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def convert(args: argparse.Namespace) -> int:
     """Convert ``args.src`` into ``args.dst``; return the tensor count."""
+    if osp.abspath(args.src) == osp.abspath(args.dst):
+        raise UserError(
+            f'dst {args.dst!r} is the source; choose another path')
+    if osp.isdir(args.dst):
+        raise UserError(
+            f'dst {args.dst!r} is a folder; give the converted checkpoint a '
+            f'file name, e.g. {osp.join(args.dst, "teacher.pth")!r}')
+    check_writable(args.dst, 'dst', folder=False)
     try:
         import timm
     except ImportError:
         raise UserError('timm is not installed; run pip install -e .[timm]'
                         ) from None
-    if osp.abspath(args.src) == osp.abspath(args.dst):
-        raise UserError(
-            f'dst {args.dst!r} is the source; choose another path')
     state = read_timm_checkpoint(args.src, use_ema=args.use_ema)
     try:
         model = timm.create_model(
@@ -70,13 +77,19 @@ def convert(args: argparse.Namespace) -> int:
         num_classes=args.num_classes,
         model_args=dict(args.model_args),
         timm_version=timm.__version__)
-    torch_save_atomic({'state_dict': out, 'meta': meta}, args.dst)
+    try:  # the temporary file is removed on any failure
+        torch_save_atomic({'state_dict': out, 'meta': meta}, args.dst)
+    except OSError as err:
+        raise UserError(f'dst {args.dst!r} could not be written: '
+                        f'{err.strerror or err}; nothing was left there'
+                        ) from err
     return len(out)
 
 
-def main(argv=None) -> None:
-    args = parse_args(argv)
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the tool; ``argv`` defaults to the command line."""
     with exit_on_user_error():
+        args = parse_args(argv)
         n = convert(args)
     print(f'saved {n} tensors for timm {args.model!r} to {args.dst}')
 
