@@ -37,15 +37,31 @@ setup(
         # tools/benchmark/, tools/analysis/) and the DigitsDataset of the
         # quickstart configs (scikit-learn); requirements/bench.txt.
         bench=['scikit-learn', 'matplotlib', 'scipy', 'tqdm'],
-        tests=['pytest', 'timm==1.0.31'],
+        tests=['pytest', 'timm==1.0.31', 'tensorboard'],
+        # Optional logging backends of tools/train.py --vis-backend
+        # (lfcc_mm/cli/vis_backends.py): mmengine's TensorboardVisBackend
+        # and WandbVisBackend.
+        tensorboard=['tensorboard'],
+        wandb=['wandb'],
         # The OFA-KD CIFAR-100 protocol (configs/lfcc/cifar100_ofa/), whose
         # teachers and students are timm models (mmpretrain's
         # TimmClassifier), and tools/model_converters/timm_upgrade.py.
         timm=['timm>=1.0,<2']),
     include_package_data=True,
-    # `mim train lfcc_mm CONFIG` looks for lfcc_mm/.mim/{configs,tools}
-    # (symlinks in the source tree, real files in a built wheel).
-    package_data={'lfcc_mm': ['.mim/configs/**/*', '.mim/tools/**/*']},
+    # mim looks in lfcc_mm/.mim: `mim train` for configs/ and tools/,
+    # `mim list/search/download` for model-index.yml (which imports the
+    # metafiles under configs/); the benchmark configs name their shipped
+    # teacher weights relative to themselves, ../../../checkpoints/, so the
+    # wheel carries checkpoints/ there too (symlinks in the source tree, real
+    # files in a built wheel; docs/get_started.md#mim).
+    package_data={
+        'lfcc_mm': [
+            '.mim/model-index.yml', '.mim/configs/**/*', '.mim/tools/**/*',
+            '.mim/checkpoints/**/*'
+        ]
+    },
+    # shipped students are downloaded (`mim download`), not installed
+    exclude_package_data={'lfcc_mm': ['.mim/checkpoints/**/students/*']},
     license='Apache-2.0',
     zip_safe=False,
 )

@@ -41,6 +41,8 @@ from .run_config import (BenchConfig, class_folders, family_of,
                          find_bench_configs, innermost_dataset,
                          load_bench_config)
 from .worker import JOB_FILE, RESULT_FILE
+from .worker_process import (lock_run_dir, start_locked_worker,
+                             stop_workers)
 
 #: Repository root: configs are recorded relative to it.
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -140,6 +142,16 @@ class Job:
     spec: Dict[str, Any]
     row: Dict[str, Any]
     on_done: Any = None
+
+
+def project_path(path: str) -> str:
+    """A recorded path: relative ones are relative to the repository root.
+
+    Shipped weights and committed rows name files such as
+    ``checkpoints/benchmark/cifar10/vit-s_cifar10.pth``; they resolve the
+    same from any working directory.
+    """
+    return path if osp.isabs(path) else osp.join(REPO_ROOT, path)
 
 
 def repo_relative(path: str) -> str:
@@ -343,7 +355,10 @@ class Benchmark:
         for (method, t, student), found in self.grid.items():
             if t == teacher and student is not None and method != 'scratch':
                 ckpt = Config.fromfile(found.path).model.get('teacher_ckpt')
-                return ckpt if ckpt and osp.isfile(ckpt) else None
+                # configs name it relative to themselves ({{ fileDirname }});
+                # rows and the metafile keep the repository-relative path
+                return repo_relative(ckpt) if ckpt and osp.isfile(ckpt) \
+                    else None
         return None
 
     def teacher_jobs(self, teachers: Sequence[str]) -> List[Job]:
@@ -361,11 +376,12 @@ class Benchmark:
             job.on_done = self._export_teacher
             shipped = self._shipped_teacher(teacher, cfg)
             if shipped is not None:
-                sha = file_sha256(shipped)
+                sha = file_sha256(project_path(shipped))
                 job, _ = self._job(f'teacher {teacher} (shipped weights)',
                                    'test', found, self._load_kwargs(0, True),
                                    work_root, teacher_sha256=sha,
                                    load_from=shipped)
+                job.spec['load_from'] = project_path(shipped)
                 job.row['teacher_sha256'] = sha
             if not self._reuse(job):
                 jobs.append(job)
@@ -385,8 +401,8 @@ class Benchmark:
     def _teacher_weights(self, teacher: str) -> Tuple[str, str]:
         """``(path, sha256)`` of a teacher whose row is recorded."""
         row = self.rows[(None, teacher, None, 'teacher', 0)]
-        if not osp.isfile(row.checkpoint) or \
-                file_sha256(row.checkpoint) != row.teacher_sha256:
+        path = project_path(row.checkpoint)
+        if not osp.isfile(path) or file_sha256(path) != row.teacher_sha256:
             raise UserError(
                 f'teacher {teacher}: its weights {row.checkpoint} are missing '
                 'or changed since its row was recorded; remove its row from '
@@ -435,8 +451,9 @@ class Benchmark:
         if same is None:
             return False
         if same.method == 'teacher' and same.checkpoint and (
-                not osp.isfile(same.checkpoint)
-                or file_sha256(same.checkpoint) != same.teacher_sha256):
+                not osp.isfile(project_path(same.checkpoint))
+                or file_sha256(project_path(same.checkpoint))
+                != same.teacher_sha256):
             print_log(f'[bench] {job.label}: its weights {same.checkpoint} '
                       'are missing or changed; running it again',
                       logger='current', level=logging.WARNING)
@@ -460,6 +477,23 @@ class Benchmark:
         overall = tqdm(total=len(jobs), desc='runs', position=0,
                        dynamic_ncols=True, disable=None)
         free_slots = list(range(self.opts.jobs))
+        try:
+            self._run_slots(pending, running, failed, overall, free_slots)
+        finally:  # an error or Ctrl-C here: no worker trains on unseen
+            stop_workers(proc for _, proc, _, _ in running.values())
+        overall.close()
+        if failed:
+            job, error = failed[0]
+            raise UserError(
+                f'run "{job.label}" failed: {error}; the rows of finished '
+                f'runs are in {self.opts.work_dir}/results.json, and '
+                're-running the same command resumes')
+
+    def _run_slots(self, pending: List[Job], running: Dict[int, Any],
+                   failed: List[Tuple[Job, str]], overall: Any,
+                   free_slots: List[int]) -> None:
+        """The launch-and-poll loop of :meth:`run_jobs`."""
+        from tqdm import tqdm
         while pending or running:
             while pending and free_slots and not failed:
                 slot = free_slots.pop(0)
@@ -488,22 +522,26 @@ class Benchmark:
                 if error is not None:
                     failed.append((job, error))
                     tqdm.write(f'[bench] FAILED {job.label}: {error}')
-        overall.close()
-        if failed:
-            job, error = failed[0]
-            raise UserError(f'run "{job.label}" failed: {error}; the rows '
-                            'of finished runs are in '
-                            f'{self.opts.work_dir}/results.json, and re-running '
-                            'the same command resumes')
 
     def _launch(self, job: Job, slot: int) -> Tuple[subprocess.Popen, Any]:
-        """Start the worker of ``job`` on ``slot``."""
+        """Start the worker of ``job`` on ``slot``.
+
+        The run dir is locked first (a worker of an earlier command still
+        running there is an error, before anything in it is touched); the
+        worker holds the lock and dies with this process
+        (:mod:`.worker_process`).
+        """
         work_dir = job.spec['work_dir']
-        os.makedirs(work_dir, exist_ok=True)
-        for name in (RESULT_FILE, 'progress.json'):
-            if osp.exists(osp.join(work_dir, name)):
-                os.remove(osp.join(work_dir, name))
-        job_file = write_json_atomic(osp.join(work_dir, JOB_FILE), job.spec)
+        lock_fd = lock_run_dir(work_dir)
+        try:
+            for name in (RESULT_FILE, 'progress.json'):
+                if osp.exists(osp.join(work_dir, name)):
+                    os.remove(osp.join(work_dir, name))
+            job_file = write_json_atomic(osp.join(work_dir, JOB_FILE),
+                                         job.spec)
+        except BaseException:
+            os.close(lock_fd)
+            raise
         env = dict(os.environ)
         if self.opts.device == 'cuda':
             env['CUDA_VISIBLE_DEVICES'] = str(slot)
@@ -517,10 +555,9 @@ class Benchmark:
         if not self.opts.verbose:
             log = open(osp.join(work_dir, 'console.log'), 'w')
             out = log
-        proc = subprocess.Popen(
-            [sys.executable, '-m', 'lfcc_bench.worker', job_file],
-            stdout=out, stderr=subprocess.STDOUT if out else None, env=env,
-            cwd=os.getcwd())
+        proc = start_locked_worker(
+            [sys.executable, '-m', 'lfcc_bench.worker', job_file], lock_fd,
+            env=env, stdout=out, cwd=os.getcwd())
         return proc, log
 
     def _finish(self, job: Job, returncode: int) -> Optional[str]:
@@ -537,6 +574,8 @@ class Benchmark:
             return f'exit code {returncode}, log {log}{tail}'
         result = read_json(result_file, 'run result')
         result.pop('fingerprint', None)
+        if job.mode == 'test':  # shipped weights: recorded repo-relative
+            result['checkpoint'] = repo_relative(result['checkpoint'])
         row = RunRecord(**dict(job.row, **result))
         if job.on_done is not None:
             row = job.on_done(row)

@@ -175,10 +175,27 @@ def _model_entry(summary: SummaryRow, runs: Sequence[RunRecord],
         'Results': [{'Task': 'Image Classification', 'Dataset': dataset,
                      'Metrics': metrics}],
         'Config': summary.config,
-        # the shipped weights of a teacher that was tested, not trained here
-        'Weights': runs[0].checkpoint if summary.method == 'teacher'
-        and not runs[0].trained and runs[0].checkpoint else None,
+        # the URL `mim download` fetches (it refuses local paths)
+        'Weights': _weights(summary.method, summary.config, runs[0]),
     }
+
+
+def _weights(method: str, config: str, run: RunRecord) -> Optional[str]:
+    """The download URL of a config's shipped weights, if any.
+
+    A teacher's: the shipped file it was tested with (not trained here). A
+    student's: ``checkpoints/.../students/<config name>.pth``
+    (:func:`lfcc_mm.zoo.student_weights_name`) once it is shipped. Shipped
+    files are listed in their folder's ``SHA256SUMS`` (:mod:`lfcc_mm.zoo`).
+    """
+    from lfcc_mm.zoo import is_shipped, student_weights_name, weights_url
+    if method == 'teacher':
+        path = (run.checkpoint or '').replace(os.sep, '/')
+        if run.trained or not path.startswith('checkpoints/'):
+            return None
+        return weights_url(path[len('checkpoints/'):])
+    name = student_weights_name(config)
+    return weights_url(name) if is_shipped(name) else None
 
 
 def metafile_text(rows: Sequence[RunRecord], settings_id: str,

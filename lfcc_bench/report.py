@@ -16,6 +16,7 @@ import glob
 import json
 import math
 import os.path as osp
+import shlex
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -317,7 +318,8 @@ def _method_colors(methods: Sequence[str]) -> Dict[str, Any]:
     return {m: cmap(i % cmap.N) for i, m in enumerate(methods)}
 
 
-def plot_top1(rows: Sequence[SummaryRow], out_file: str) -> str:
+def plot_top1(rows: Sequence[SummaryRow], out_file: str,
+              smoke: bool = False) -> str:
     """Top-1 per method, one panel per pair, std over seeds as error bars.
 
     Each panel has the pair's methods along x (mean ± std over seeds), the
@@ -327,6 +329,8 @@ def plot_top1(rows: Sequence[SummaryRow], out_file: str) -> str:
     Args:
         rows (Sequence[SummaryRow]): From :func:`summarize`.
         out_file (str): PNG path.
+        smoke (bool): Say in the title that the rows are a ``--quick``
+            smoke test. Defaults to False.
 
     Returns:
         str: ``out_file``.
@@ -362,7 +366,12 @@ def plot_top1(rows: Sequence[SummaryRow], out_file: str) -> str:
         ax.grid(axis='y', alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, loc='best')
-    fig.suptitle('Student top-1 (mean ± std over seeds)', fontsize=10)
+    if not pairs:
+        _placeholder(axes[0], 'No student runs in these results: nothing '
+                     'to draw')
+    title = 'Student top-1 (mean ± std over seeds)'
+    fig.suptitle(f'{SMOKE_NOTE.upper()}\n{title}' if smoke else title,
+                 fontsize=10, color='firebrick' if smoke else 'k')
     fig.tight_layout()
     fig.savefig(out_file, dpi=120)
     plt.close(fig)
@@ -385,52 +394,254 @@ def read_scalars(log_dir: str) -> List[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def plot_curves(records: Sequence[RunRecord], out_file: str) -> str:
-    """Training curves: the student's cross-entropy per pair and method.
+#: Title and file-name note of the outputs of a ``--quick`` run.
+SMOKE_NOTE = 'smoke test (--quick): accuracies mean nothing'
+#: File-name suffix of the plots of a ``--quick`` run.
+SMOKE_SUFFIX = '_smoke-test'
+#: The validation scalar of every run (see the benchmark's runtime.py).
+ACC_KEY = 'accuracy/top1'
 
-    One panel per pair; each (method, seed) run is a line of the student's
-    task loss (``loss`` for scratch, ``student.loss`` for distillation),
-    read from the mmengine scalar logs; one colour per method, one legend
-    for the figure.
+
+def is_smoke_test(records: Sequence[RunRecord]) -> bool:
+    """Whether the rows come from a ``--quick`` command (a smoke test).
 
     Args:
         records (Sequence[RunRecord]): Rows of ``results.json``.
+
+    Returns:
+        bool: True when any row's ``command`` has the ``--quick`` flag.
+    """
+    for r in records:
+        try:
+            words = shlex.split(r.command or '')
+        except ValueError:
+            words = (r.command or '').split()
+        if '--quick' in words:
+            return True
+    return False
+
+
+def loss_panels(keys: Sequence[str]) -> List[str]:
+    """The loss scalars that get a panel, in panel order.
+
+    The student's cross-entropy first (``student.loss`` of a distillation
+    run, ``loss`` of a scratch run, both drawn as ``'ce'``), then each LFCC
+    term (one per tap, e.g. ``distill.loss_lfcc_mid``), then logit KD terms
+    (``*kd*``), then every other distillation term, each in name order.
+
+    Args:
+        keys (Sequence[str]): Scalar names seen in the runs' logs (or the
+            keys of :func:`run_series`, where the CE is ``'ce'``).
+
+    Returns:
+        list[str]: ``'ce'`` (when any run has it) and ``distill.*`` names.
+    """
+    distill = sorted({k for k in keys if k.startswith('distill.')})
+    lfcc = [k for k in distill if 'lfcc' in k]
+    kd = [k for k in distill if 'kd' in k and k not in lfcc]
+    rest = [k for k in distill if k not in lfcc and k not in kd]
+    ce = ['ce'] if {'ce', 'loss', 'student.loss'} & set(keys) else []
+    return ce + lfcc + kd + rest
+
+
+def panel_title(key: str) -> str:
+    """Panel title of a loss key (``'ce'``, ``'distill.loss_lfcc_mid'``)."""
+    if key == 'ce':
+        return 'student cross-entropy'
+    if key == ACC_KEY:
+        return 'val top-1 (%)'
+    name = key[len('distill.'):] if key.startswith('distill.') else key
+    if 'lfcc' in name:
+        tap = name.replace('loss_lfcc', '').strip('_') or 'all taps'
+        return f'LFCC loss, tap {tap} ({key})'
+    if name == 'loss_kd':
+        return f'logit KD ({key})'
+    return f'distillation term {key}'
+
+
+def run_series(scalars: Sequence[dict]) -> Dict[str, List[Tuple[float,
+                                                                float]]]:
+    """``key -> [(x, value)]`` of one run's scalars, keyed as the panels.
+
+    Training entries (those with a ``loss``) give ``'ce'`` (``student.loss``,
+    or ``loss`` when the run has no distillation terms) and each
+    ``distill.*`` term against the iteration; validation entries (those with
+    ``accuracy/top1``) give :data:`ACC_KEY` against the evaluation's number
+    (1, 2, ... in log order: the epoch, with validation every epoch).
+
+    Args:
+        scalars (Sequence[dict]): From :func:`read_scalars`.
+
+    Returns:
+        dict: Series per key, in log order.
+    """
+    series: Dict[str, List[Tuple[float, float]]] = defaultdict(list)
+    evals = 0
+    for s in scalars:
+        if ACC_KEY in s:
+            evals += 1
+            series[ACC_KEY].append((evals, float(s[ACC_KEY])))
+            continue
+        if 'loss' not in s and 'student.loss' not in s:
+            continue
+        step = s.get('step', s.get('iter', len(series['ce']) + 1))
+        series['ce'].append((step, float(s.get('student.loss',
+                                               s.get('loss')))))
+        for key, value in s.items():
+            if key.startswith('distill.') and isinstance(value, (int, float)):
+                series[key].append((step, float(value)))
+    return dict(series)
+
+
+def seed_band(runs: Sequence[Sequence[Tuple[float, float]]]
+              ) -> Tuple[List[float], List[float], List[float], List[float]]:
+    """Mean, min and max over seeds at each x any seed logged.
+
+    Args:
+        runs (Sequence): One ``[(x, value)]`` series per seed.
+
+    Returns:
+        tuple: ``(xs, mean, low, high)``, ``xs`` sorted; at each x over the
+        seeds that logged it.
+    """
+    at: Dict[float, List[float]] = defaultdict(list)
+    for series in runs:
+        for x, v in series:
+            at[x].append(v)
+    xs = sorted(at)
+    return (xs, [statistics.fmean(at[x]) for x in xs],
+            [min(at[x]) for x in xs], [max(at[x]) for x in xs])
+
+
+def _placeholder(ax: Any, text: str) -> None:
+    """Write ``text`` in the middle of an empty panel (no empty plots)."""
+    ax.text(0.5, 0.5, text, ha='center', va='center', wrap=True,
+            fontsize=9, color='dimgrey', transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plot_pair_curves(runs: Sequence[RunRecord], out_file: str,
+                     smoke: bool = False,
+                     colors: Optional[Mapping[str, Any]] = None) -> str:
+    """The training of one pair: a panel per loss term and one of accuracy.
+
+    Panels (see :func:`loss_panels`): the student's cross-entropy, each LFCC
+    tap's loss, logit KD and every other distillation term, then the
+    validation top-1. One line per method (mean over its seeds, min-max over
+    seeds shaded); a panel shows only the methods that have its term. When
+    no run of the pair has scalar logs, one panel says so instead of an
+    empty plot.
+
+    Args:
+        runs (Sequence[RunRecord]): The pair's student rows (any seeds).
         out_file (str): PNG path.
+        smoke (bool): Say in the title that this is a ``--quick`` smoke
+            test. Defaults to False.
+        colors (Mapping[str, Any], optional): Colour per method (the same in
+            every pair's figure). Defaults to :func:`_method_colors`.
 
     Returns:
         str: ``out_file``.
     """
     plt = _pyplot()
-    runs = [r for r in records if r.method != 'teacher']
-    pairs = list(dict.fromkeys(r.pair for r in runs))
     methods = list(dict.fromkeys(r.method for r in runs))
-    colors = _method_colors(methods)
-    fig, axes = _panel_grid(len(pairs), 5.0, 3.4)
+    colors = colors or _method_colors(methods)
+    per_method: Dict[str, List[Dict[str, list]]] = defaultdict(list)
+    missing = []
+    for r in runs:
+        scalars = read_scalars(r.log_dir) if r.log_dir else []
+        if scalars:
+            per_method[r.method].append(run_series(scalars))
+        else:
+            missing.append(r)
+    keys = loss_panels([k for m in per_method.values() for s in m
+                        for k in s])
+    if any(ACC_KEY in s for m in per_method.values() for s in m):
+        keys.append(ACC_KEY)
+    fig, axes = _panel_grid(len(keys) or 1, 4.2, 3.0, max_cols=3)
+    first = runs[0]
+    title = (f'{model_label(first.teacher, first.teacher_family)} → '
+             f'{model_label(first.student, first.student_family)}: '
+             'mean over seeds, min–max shaded')
+    if smoke:
+        title = f'{SMOKE_NOTE.upper()}\n{title}'
+    if not keys:
+        _placeholder(axes[0], (
+            f'No training curves: none of the {len(runs)} runs has '
+            'vis_data/scalars.json under its log_dir\n(the logs were not '
+            'kept; re-run the benchmark to draw them)'))
     handles: Dict[str, Any] = {}
-    for ax, pair in zip(axes, pairs):
-        mine = [r for r in runs if r.pair == pair]
-        for r in mine:
-            points = [(s['step'], s.get('student.loss', s.get('loss')))
-                      for s in read_scalars(r.log_dir)
-                      if 'student.loss' in s or 'loss' in s]
-            if points:
-                steps, losses = zip(*points)
-                line, = ax.plot(steps, losses, color=colors[r.method],
-                                alpha=0.8, lw=1)
-                handles.setdefault(r.method, line)
-        ax.set_title(
-            f'{model_label(mine[0].teacher, mine[0].teacher_family)} → '
-            f'{model_label(mine[0].student, mine[0].student_family)}',
-            fontsize=9)
-        ax.set_xlabel('iteration')
-        ax.set_ylabel('student cross-entropy')
+    for ax, key in zip(axes, keys):
+        for method in methods:
+            seeds = [s[key] for s in per_method.get(method, []) if key in s]
+            if not seeds:
+                continue
+            xs, mean, low, high = seed_band(seeds)
+            line, = ax.plot(xs, mean, color=colors[method], lw=1.2,
+                            marker='o' if len(xs) < 5 else None, ms=3)
+            if len(seeds) > 1:
+                ax.fill_between(xs, low, high, color=colors[method],
+                                alpha=0.2, lw=0)
+            handles.setdefault(method, line)
+        ax.set_title(panel_title(key), fontsize=9)
+        ax.set_xlabel('epoch (validation)' if key == ACC_KEY
+                      else 'iteration')
+        ax.grid(alpha=0.3)
+    if missing and keys:
+        axes[0].annotate(f'{len(missing)} run(s) without scalar logs left '
+                         'out', (0.0, -0.3), xycoords='axes fraction',
+                         fontsize=7, color='dimgrey')
     if handles:
         fig.legend(list(handles.values()), list(handles), fontsize=8,
                    loc='center left', bbox_to_anchor=(1.0, 0.5))
+    fig.suptitle(title, fontsize=10, color='firebrick' if smoke else 'k')
     fig.tight_layout()
-    fig.savefig(out_file, dpi=120, bbox_inches='tight')
+    fig.savefig(out_file, dpi=110, bbox_inches='tight')
     plt.close(fig)
     return out_file
+
+
+def curves_file(work_dir: str, pair: str, smoke: bool = False) -> str:
+    """``WORK_DIR/curves_{pair}.png`` (``..._smoke-test.png`` for
+    ``--quick``)."""
+    return osp.join(work_dir, f'curves_{pair}'
+                    f'{SMOKE_SUFFIX if smoke else ""}.png')
+
+
+def plot_curves(records: Sequence[RunRecord], work_dir: str,
+                smoke: Optional[bool] = None) -> List[str]:
+    """Training curves, one figure per pair (:func:`plot_pair_curves`).
+
+    Args:
+        records (Sequence[RunRecord]): Rows of ``results.json`` (one
+            settings group); teacher rows are left out.
+        work_dir (str): Output folder of the ``curves_{pair}.png`` files.
+        smoke (bool, optional): Label the figures as a ``--quick`` smoke
+            test. Defaults to :func:`is_smoke_test` of the rows.
+
+    Returns:
+        list[str]: The PNG paths, in the pairs' order (one ``curves.png``
+        placeholder when there are no student rows at all).
+    """
+    smoke = is_smoke_test(records) if smoke is None else smoke
+    runs = [r for r in records if r.method != 'teacher']
+    methods = list(dict.fromkeys(r.method for r in runs))
+    colors = _method_colors(methods)
+    pairs = list(dict.fromkeys(r.pair for r in runs))
+    if not pairs:
+        plt = _pyplot()
+        fig, axes = _panel_grid(1, 5.0, 3.0)
+        _placeholder(axes[0], 'No student runs in these results: nothing '
+                     'to draw')
+        path = osp.join(work_dir,
+                        f'curves{SMOKE_SUFFIX if smoke else ""}.png')
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return [path]
+    return [plot_pair_curves([r for r in runs if r.pair == pair],
+                             curves_file(work_dir, pair, smoke), smoke,
+                             colors) for pair in pairs]
 
 
 def group_rows(records: Sequence[RunRecord]
@@ -538,8 +749,14 @@ def report_markdown(records: Sequence[RunRecord],
 
 def write_report(records: Sequence[RunRecord], work_dir: str,
                  current: Optional[str] = None,
-                 bench_dir: Optional[str] = None) -> Dict[str, Any]:
-    """Write ``results.md``, ``top1.png`` and ``curves.png`` to ``work_dir``.
+                 bench_dir: Optional[str] = None,
+                 smoke: Optional[bool] = None) -> Dict[str, Any]:
+    """Write ``results.md``, ``top1.png`` and ``curves_{pair}.png`` to
+    ``work_dir``.
+
+    The rows of a ``--quick`` command (a smoke test) give
+    ``top1_smoke-test.png`` and ``curves_{pair}_smoke-test.png``, and
+    ``results.md`` starts with :data:`SMOKE_NOTE`.
 
     Args:
         records (Sequence[RunRecord]): Rows of ``results.json`` (all of
@@ -551,22 +768,32 @@ def write_report(records: Sequence[RunRecord], work_dir: str,
         bench_dir (str, optional): The benchmark's config folder (e.g.
             ``configs/benchmark/cifar10``), whose method docstrings make the
             legend of ``results.md``. Defaults to no legend.
+        smoke (bool, optional): Whether the current group is a smoke test.
+            Defaults to :func:`is_smoke_test` of its rows.
 
     Returns:
-        dict: ``table``, ``top1_plot``, ``curves_plot`` paths, ``markdown``
-        (the current group's table) and ``weak_teachers`` (the current
+        dict: ``table``, ``top1_plot`` paths, ``curves_plots`` (one path per
+        pair), ``curves_plot`` (the first of them), ``markdown`` (the
+        current group's table), ``smoke`` and ``weak_teachers`` (the current
         group's :class:`WeakTeacher` list; print ``str()`` of each).
     """
     groups = group_rows(records)
     if current not in groups and records:
         current = records[-1].settings_id
     mine = groups.get(current, [])
+    smoke = is_smoke_test(mine) if smoke is None else smoke
     rows = summarize(mine)
     table_file = osp.join(work_dir, 'results.md')
+    text = report_markdown(records, current, method_legend(bench_dir))
+    if smoke:
+        text = f'**{SMOKE_NOTE}.**\n\n{text}'
     with open(table_file, 'w', encoding='utf-8') as f:
-        f.write(report_markdown(records, current, method_legend(bench_dir)))
+        f.write(text)
+    suffix = SMOKE_SUFFIX if smoke else ''
+    curves = plot_curves(mine, work_dir, smoke)
     return dict(table=table_file, markdown=markdown_table(rows),
-                weak_teachers=weak_teachers(rows),
-                top1_plot=plot_top1(rows, osp.join(work_dir, 'top1.png')),
-                curves_plot=plot_curves(mine,
-                                        osp.join(work_dir, 'curves.png')))
+                weak_teachers=weak_teachers(rows), smoke=smoke,
+                top1_plot=plot_top1(rows, osp.join(work_dir,
+                                                   f'top1{suffix}.png'),
+                                    smoke),
+                curves_plots=curves, curves_plot=curves[0])

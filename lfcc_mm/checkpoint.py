@@ -31,6 +31,7 @@ from torch import nn
 
 from lfcc_mm.errors import UserError
 from lfcc_mm.fileio import torch_save_atomic
+from lfcc_mm.zoo import verify_shipped
 
 STUDENT_PREFIX = 'architecture.'
 TEACHER_PREFIX = 'teacher.'
@@ -118,11 +119,15 @@ def _load_local_weights_only(filename: str, map_location: Any = None) -> Any:
 
     Raises:
         FileNotFoundError: The file does not exist (mmengine's message).
+        ShippedWeightsError: A shipped file (listed in the ``SHA256SUMS``
+            next to it) whose bytes differ from the record
+            (:func:`lfcc_mm.zoo.verify_shipped`).
         UnsafeCheckpointError: The unpickler refused the file.
     """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
+    verify_shipped(filename)
     try:
         return torch.load(filename, map_location=map_location,
                           weights_only=True)
@@ -131,6 +136,37 @@ def _load_local_weights_only(filename: str, map_location: Any = None) -> Any:
             f'checkpoint {filename!r} was refused by torch\'s weights-only '
             f'loader, so it was not loaded: {_refusal(err)}. {_TRUST_HINT}'
         ) from None
+    except (RuntimeError, EOFError, OSError, ValueError) as err:
+        torn = torn_checkpoint_problem(filename)
+        if torn is None:
+            raise
+        raise CheckpointError(
+            f'checkpoint {filename!r} {torn}, so it was not loaded; a killed '
+            f'save or an interrupted copy leaves such a file: use another '
+            f'checkpoint (or copy this one again)') from err
+
+
+def torn_checkpoint_problem(filename: str) -> Optional[str]:
+    """Why ``filename`` is not a whole checkpoint file, or None.
+
+    The check of :func:`lfcc_mm.engine.resume_checkpoint.checkpoint_problem`
+    (a zip archive with a ``data.pkl`` record and valid checksums); reads
+    the file but unpickles nothing. Files in torch's legacy (non-zip) format
+    are not judged (None).
+
+    Args:
+        filename (str): A local file.
+
+    Returns:
+        str | None: e.g. ``'is empty (0 bytes)'``, ``'is truncated or
+        corrupt (...)'``.
+    """
+    from lfcc_mm.engine.resume_checkpoint import checkpoint_problem
+    if osp.isfile(filename) and osp.getsize(filename) > 0:
+        with open(filename, 'rb') as f:
+            if f.read(2) != b'PK':  # legacy format: not judged here
+                return None
+    return checkpoint_problem(filename)
 
 
 def _weights_only_loader(loader: Callable[..., Any]) -> Callable[..., Any]:

@@ -29,6 +29,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # and analysis tools), tests
   pip_install -r requirements/runtime.txt -r requirements/bench.txt \
     -r requirements/tests.txt
+  pip_install --no-deps -r requirements/mim.txt
   pip_install --no-build-isolation --no-deps -e .
   echo "$want" > "$stamp"
 fi

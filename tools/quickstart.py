@@ -8,11 +8,11 @@ with the same data, schedule and seed: from scratch, with vanilla KD
 ``lfcc_kd_resnet18-w16_vit-t_digits.py``). Each run is a process of its own
 with mmengine's logs in its work dir. Prints the held-out top-1 and wall
 time of each and writes ``WORK_DIR/results.json`` (a row per run, with the
-config it ran), ``results.md``, ``top1.png``, ``curves.png``, checkpoints
-and logs. The digits ship with scikit-learn: nothing is downloaded. The CPU
-kernels are capped at AVX2 on one thread (see :mod:`lfcc_bench.numerics`),
-so the same seed gives the same numbers on x86 machines with different
-instruction sets.
+config it ran), ``results.md``, ``top1.png``, ``curves_{pair}.png``,
+checkpoints and logs. The digits ship with scikit-learn: nothing is
+downloaded. The CPU kernels are capped at AVX2 on one thread (see
+:mod:`lfcc_bench.numerics`), so the same seed gives the same numbers on x86
+machines with different instruction sets.
 
 Example:
     python tools/quickstart.py --work-dir work_dirs/quickstart
@@ -138,9 +138,13 @@ def run(opts: BenchOptions) -> None:
     for weak in report['weak_teachers']:
         print(f'{weak} (a teacher should beat its students from scratch '
               'by 5 points)')
+    if report['smoke']:
+        print('This was a smoke test (--quick): accuracies mean nothing.')
+    plots = ', '.join(osp.basename(p) for p in
+                      [report['top1_plot']] + report['curves_plots'])
     print(f'Total wall time {total:.0f} s ({bench.reused} rows reused). '
-          f'Outputs in {opts.work_dir}: results.json, results.md, top1.png, '
-          'curves.png, teachers/, runs/.')
+          f'Outputs in {opts.work_dir}: results.json, results.md, {plots}, '
+          'teachers/, runs/.')
 
 
 if __name__ == '__main__':

@@ -3,7 +3,8 @@
 Examples:
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR]
         [--out preds.pkl | --out metrics.json --out-item metrics]
-        [--amp] [--no-pin-memory] [--cfg-options KEY=VALUE ...]
+        [--amp] [--no-pin-memory] [--show-dir DIR [--interval N] | --tta]
+        [--cfg-options KEY=VALUE ...]
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
 """
 import argparse

@@ -3,7 +3,9 @@
 Examples:
     python tools/train.py CONFIG [--work-dir DIR] [--amp] [--resume [PATH]]
         [--auto-scale-lr] [--no-validate] [--no-pin-memory]
-        [--no-persistent-workers] [--cfg-options KEY=VALUE ...]
+        [--no-persistent-workers] [--load-non-strict]
+        [--vis-backend tensorboard wandb]
+        [--cfg-options KEY=VALUE ...]
     bash tools/dist_train.sh CONFIG 8     # 8 GPUs, or 8 CPU processes
 """
 import argparse
@@ -40,7 +42,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     """Run the tool; ``argv`` defaults to the command line."""
     with exit_on_user_error():  # bad --cfg-options items too
         args = parse_args(build_parser(), argv)
-        run(load_config(args, 'train'), 'train')
+        run(load_config(args, 'train'), 'train',
+            strict_load=not args.load_non_strict)
 
 
 if __name__ == '__main__':

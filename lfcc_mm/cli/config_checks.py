@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import os.path as osp
 import re
 from types import TracebackType
@@ -216,6 +217,26 @@ def _describe(value: Any) -> str:
     return f'{article} {name} ({text})'
 
 
+def _check_value_type(key: str, old: Any, new: Any) -> None:
+    """Refuse text where the config holds a number or a boolean.
+
+    ``DictAction`` turns ``10``/``0.1``/``True`` into numbers and booleans
+    and anything else into a string, so ``train_cfg.max_epochs=abc`` would
+    only fail deep inside the training loop.
+
+    Raises:
+        UserError: ``old`` is a bool, int or float and ``new`` is a string.
+    """
+    if not isinstance(new, str) or not isinstance(old, (bool, int, float)):
+        return
+    kind = 'True or False' if isinstance(old, bool) else (
+        'an integer' if isinstance(old, int) else 'a number')
+    raise UserError(
+        f'--cfg-options: {key}={new!r}: the config holds {_describe(old)} '
+        f'there, so the value must be {kind}, not text; write e.g. '
+        f'{key}={old!r}')
+
+
 def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
     """Check the keys of ``--cfg-options`` against the config.
 
@@ -293,6 +314,8 @@ def check_cfg_option_keys(cfg: Any, options: dict) -> dict:
             raise UserError(
                 f'--cfg-options: {key!r}: {where!r} is {_describe(node)}, not '
                 f'a dict, so it has no key {part!r}; set {where!r} itself')
+        else:  # the key exists: the new value must be of a usable type
+            _check_value_type(key, node, value)
         checked[key] = value
     return checked
 
@@ -319,5 +342,45 @@ def check_work_dir(work_dir: str) -> None:
                             f'--work-dir')
         parent = osp.dirname(path)
         if parent == path:
-            return
+            break
         path = parent
+    check_writable(work_dir, 'work_dir')
+
+
+def check_writable(path: str, what: str, folder: bool = True) -> None:
+    """Fail early if ``path`` cannot be written (before any work is done).
+
+    The nearest existing folder at or above ``path`` (``path`` itself for a
+    folder, its parent for a file) must be a writable folder, so that the
+    folders below it can be created and the file written; an existing file
+    ``path`` must be writable too.
+
+    Args:
+        path (str): A folder (``folder=True``) or a file to write.
+        what (str): How to name it, e.g. ``'work_dir'`` or ``'--out'``.
+        folder (bool): Whether ``path`` is a folder. Defaults to True.
+
+    Raises:
+        UserError: Naming ``path``, the folder that is not writable and
+            what to do.
+    """
+    if '://' in path:  # remote storage: nothing to check here
+        return
+    target = osp.abspath(path)
+    if not folder and osp.isfile(target) and not os.access(target, os.W_OK):
+        raise UserError(f'{what} {path!r} exists and is read-only; make it '
+                        f'writable or choose another path')
+    probe = target if folder else osp.dirname(target)
+    while not osp.exists(probe):
+        parent = osp.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    if not osp.isdir(probe):
+        raise UserError(f'{what} {path!r} cannot be created: {probe!r} is an '
+                        f'existing file; choose another path')
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UserError(
+            f'{what} {path!r} cannot be written: {probe!r} is read-only '
+            f'(for this user); choose a writable path, or make {probe!r} '
+            f'writable')

@@ -13,6 +13,7 @@ dataset paths, so that mistakes surface as one line (see
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import os.path as osp
 from types import TracebackType
@@ -23,16 +24,22 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from lfcc_mm.checkpoint import load_weights_from
+from lfcc_mm.checkpoint import load_weights_from, torn_checkpoint_problem
 from lfcc_mm.compat import adapt_cfg_for_device
 from lfcc_mm.engine.collective_timeout import collective_timeout_message
 from lfcc_mm.engine.dump_metrics_hook import METRIC_FILE_SUFFIXES
 from lfcc_mm.engine.resume_checkpoint import resume_settings
 from .config_checks import (NEW_KEY_PREFIX, check_cfg_option_keys,
                             check_data_paths, check_work_dir,
+                            check_writable,
                             describe_registry_miss, key_being_built)
 from lfcc_mm.errors import UserError
+from lfcc_mm.fileio import TMP_SUFFIX
 from .exit_on_error import user_error_message
+from .preflight import NON_STRICT_FLAG, check_before_training
+from .test_time import (add_show_tta_args, apply_show_dir, apply_tta,
+                        model_to_load)
+from .vis_backends import add_vis_backend_args, apply_vis_backends
 
 # The dataloaders each mode builds, so their paths are checked up front.
 DATALOADERS = dict(
@@ -79,7 +86,8 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
     """Add mmpretrain's training flags.
 
     ``--no-validate``, ``--auto-scale-lr``, ``--no-pin-memory``,
-    ``--no-persistent-workers``; see :func:`load_config` for their effect.
+    ``--no-persistent-workers``; see :func:`load_config` for their effect;
+    ``--vis-backend`` (see :mod:`.vis_backends`).
 
     Args:
         parser (argparse.ArgumentParser): ``tools/train.py``'s parser.
@@ -95,17 +103,26 @@ def add_train_args(parser: argparse.ArgumentParser) -> None:
         help='scale the learning rates by (GPUs x batch per GPU) / '
         'auto_scale_lr.base_batch_size of the config (linear scaling rule), '
         'e.g. x0.5 for a 8xb128 config run on 4 GPUs')
+    parser.add_argument(
+        NON_STRICT_FLAG,
+        action='store_true',
+        help='let --resume/load_from load a checkpoint that does not fit the '
+        'model: only the keys that fit are loaded, the others keep their '
+        'initialisation (mmengine\'s default; without this flag such a '
+        'checkpoint is an error)')
     _add_pin_memory_arg(parser)
     parser.add_argument(
         '--no-persistent-workers',
         action='store_true',
         help='restart the dataloader workers every epoch (by default, as in '
         'mmpretrain, workers persist across epochs when num_workers > 0)')
+    add_vis_backend_args(parser)  # --vis-backend tensorboard / wandb
 
 
 def add_test_args(parser: argparse.ArgumentParser) -> None:
     """Add mmpretrain's testing flags: ``--out``, ``--out-item``, ``--amp``,
-    ``--no-pin-memory``.
+    ``--no-pin-memory``, ``--show-dir``/``--interval``, ``--tta`` (see
+    :mod:`.test_time`).
 
     Args:
         parser (argparse.ArgumentParser): ``tools/test.py``'s parser.
@@ -125,6 +142,7 @@ def add_test_args(parser: argparse.ArgumentParser) -> None:
         choices=['metrics', 'pred'],
         help='what --out holds (default: pred)')
     _add_pin_memory_arg(parser)
+    add_show_tta_args(parser)  # --show-dir, --interval, --tta
 
 
 def _add_pin_memory_arg(parser: argparse.ArgumentParser) -> None:
@@ -219,6 +237,16 @@ def load_cfg_file(path: str) -> Config:
     _check_file(path, 'config file')
     try:
         return Config.fromfile(path)
+    except ImportError as err:  # custom_imports, or an import in the file
+        cause: BaseException = err  # mmengine re-raises with sys.path in it
+        while isinstance(cause.__cause__ or cause.__context__, ImportError):
+            cause = cause.__cause__ or cause.__context__
+        name = getattr(cause, 'name', None)
+        missing = f' (module {name!r})' if name else ''
+        raise UserError(
+            f'config file {path}: an import failed{missing}: {cause}; install '
+            f'the package, or fix the import / custom_imports in the config'
+        ) from err
     except SyntaxError as err:
         cause = err
         if not err.lineno and isinstance(err.__context__, SyntaxError):
@@ -300,6 +328,7 @@ def _apply_train_flags(cfg: Config, args: argparse.Namespace) -> None:
     _set_dataloader_flags(cfg, TRAIN_LOADERS,
                           getattr(args, 'no_pin_memory', False),
                           getattr(args, 'no_persistent_workers', False))
+    apply_vis_backends(cfg, args)
 
 
 def _check_auto_scale_lr(cfg: Config, config_path: str) -> None:
@@ -332,6 +361,7 @@ def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
     if out is not None:
         if osp.isdir(out):
             raise UserError(f'--out {out!r} is a folder; give a file name')
+        check_writable(out, '--out', folder=False)  # not after the test
         if item == 'metrics':
             if not out.lower().endswith(METRIC_FILE_SUFFIXES):
                 raise UserError(
@@ -353,6 +383,8 @@ def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
                 dict(type='mmengine.DumpResults', out_file_path=out)]
     _set_dataloader_flags(cfg, ('test_dataloader', ),
                           getattr(args, 'no_pin_memory', False), False)
+    apply_show_dir(cfg, args)
+    apply_tta(cfg, args)
 
 
 def _set_amp(cfg: Config) -> None:
@@ -446,17 +478,71 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
         _set_dataloader_defaults(cfg, ('test_dataloader', ),
                                  persistent_workers=False)
     check_work_dir(cfg.work_dir)
+    checkpoint_hook = (cfg.get('default_hooks') or {}).get('checkpoint')
+    if mode == 'train' and isinstance(checkpoint_hook, dict) and \
+            checkpoint_hook.get('out_dir'):
+        check_writable(checkpoint_hook['out_dir'],
+                       'default_hooks.checkpoint.out_dir')
     adapt_cfg_for_device(cfg)
     check_data_paths(cfg, DATALOADERS[mode])
     return cfg
 
 
-def run(cfg: Config, mode: str) -> Runner:
+# Write failures that are the machine's state, not a bug: one line.
+_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
+
+
+def _file_being_written(tb: Optional[TracebackType]) -> Optional[str]:
+    """The destination of the innermost :func:`lfcc_mm.fileio.atomic_path`
+    (or of mmengine's ``save_checkpoint``) in ``tb``."""
+    found = None
+    while tb is not None:
+        frame = tb.tb_frame
+        name = frame.f_locals.get('filename')
+        if frame.f_code.co_name in ('atomic_path', 'save_checkpoint') and \
+                isinstance(name, str):
+            out_dir = frame.f_locals.get('out_dir')  # Runner.save_checkpoint
+            found = (osp.join(out_dir, name) if isinstance(out_dir, str)
+                     else name)
+        tb = tb.tb_next
+    if found is not None:  # the temporary file: name its destination
+        base = osp.basename(found)
+        if base.startswith('.') and base.endswith(TMP_SUFFIX):
+            found = osp.join(osp.dirname(found), base[1:].rsplit('.', 2)[0])
+    return found
+
+
+def write_failure_message(err: BaseException) -> Optional[str]:
+    """One line for a full disk (or read-only file system) during a save.
+
+    Args:
+        err (BaseException): The exception that ended the run.
+
+    Returns:
+        str | None: The message, or None for another error.
+    """
+    if not isinstance(err, OSError) or err.errno not in _WRITE_ERRNOS:
+        return None
+    path = _file_being_written(err.__traceback__) or err.filename
+    where = f'while writing {path!r}' if path else 'while writing a file'
+    if path and osp.isfile(path) and path.endswith('.pth') and \
+            torn_checkpoint_problem(path) is not None:
+        os.remove(path)  # written in place (mmengine's CheckpointHook): torn
+    return (f'{err.strerror or err} {where}; the partial file was removed '
+            f'and the files written before (the last complete checkpoint, '
+            f'which last_checkpoint names) are kept: free space (or fix the '
+            f'permissions) and continue with --resume')
+
+
+def run(cfg: Config, mode: str, strict_load: bool = True) -> Runner:
     """Build the Runner from ``cfg`` and train or test.
 
     Args:
         cfg (mmengine.Config): From :func:`load_config`.
         mode (str): ``'train'`` or ``'test'``.
+        strict_load (bool): Whether a ``--resume``/``load_from`` checkpoint
+            must fit the model exactly (see :mod:`.preflight`). Defaults to
+            True.
 
     Returns:
         Runner: The finished runner.
@@ -468,7 +554,9 @@ def run(cfg: Config, mode: str) -> Runner:
             distributed collective that timed out (a hung rank); for
             ``'test'``, a checkpoint that does not fit the model (missing,
             unexpected or mis-shaped keys; a frozen teacher from
-            ``teacher_ckpt`` may be absent) or that is refused as unsafe.
+            ``teacher_ckpt`` may be absent) or that is refused as unsafe;
+            for ``'train'``, what :func:`.preflight.check_before_training`
+            refuses; a full disk or read-only file system during a save.
     """
     try:
         if 'runner_type' in cfg:
@@ -478,11 +566,19 @@ def run(cfg: Config, mode: str) -> Runner:
         if mode == 'test' and cfg.get('load_from'):
             # The Runner's load_from is non-strict (it would test random
             # weights); fail first, on every rank, unless the file fits.
-            load_weights_from(runner.model, cfg.load_from)
+            target = model_to_load(runner.model)
+            load_weights_from(target, cfg.load_from)
+            if target is not runner.model:  # --tta: the wrapper's keys
+                runner._load_from = None  # differ; do not load it again
+        if mode == 'train':  # before the first step: data, classes, weights
+            check_before_training(runner, cfg, strict=strict_load)
         getattr(runner, mode)()
     except UserError:
         raise
     except Exception as err:  # noqa: BLE001 - re-raised, with a key if known
+        written = write_failure_message(err)
+        if written is not None:
+            raise UserError(written) from err
         dist_cfg = (cfg.get('env_cfg') or {}).get('dist_cfg') or {}
         timeout = collective_timeout_message(err, dist_cfg.get('timeout'))
         if timeout is not None:  # a hung rank: one line, not a gloo trace

@@ -60,7 +60,12 @@ def test_quickstart_quick(tmp_path):
     legend = open(osp.join(work, 'results.md')).read()
     assert '`lfcc_kd`: cross-entropy + LFCC on the two taps + the logit KD' \
         in legend
-    _assert_png(osp.join(work, 'top1.png'))
+    # a --quick run says it is a smoke test, in its files and on screen
+    assert legend.startswith('**smoke test (--quick): accuracies mean '
+                             'nothing.**')
+    assert 'This was a smoke test (--quick)' in proc.stdout
+    _assert_png(osp.join(work, 'top1_smoke-test.png'))
+    _assert_png(osp.join(work, 'curves_resnet18-w16_vit-t_smoke-test.png'))
     # same command again: nothing is retrained
     again = run_tool(args, timeout=600)
     assert '(4 rows reused)' in again.stdout

@@ -260,7 +260,9 @@ def test_derived_config_resolves_as_its_method_file_composes(bench,
     source = GEN.pair_config(bench.method, bench.teacher, bench.student,
                              standalone=True)
     path = tmp_path / Path(bench.path).name
-    path.write_text(source.replace("'./_base_/", f"'{BENCH}/_base_/"))
+    # from tmp_path, as if it were in BENCH (teacher weights included)
+    path.write_text(source.replace("'./_base_/", f"'{BENCH}/_base_/").replace(
+        '{{ fileDirname }}', str(Path(bench.path).parent)))
     composed, derived = Config.fromfile(str(path)), _load(bench.path)
     assert derived.to_dict() == composed.to_dict()
     for key in ('student_recorders', 'teacher_recorders', 'connectors',
@@ -401,11 +403,15 @@ def test_teachers_get_the_larger_budget():
         assert cfg.model.backbone.type in FAMILY
         for key in ('optim_wrapper', 'data_preprocessor', 'val_dataloader'):
             assert cfg[key] == student[key], key
-        # the shipped weights of this teacher config
-        ckpt = f'checkpoints/benchmark/cifar10/{Path(teacher.path).stem}.pth'
+        # the shipped weights of this teacher config, named relative to
+        # the pair config (resolved to an absolute path when loaded)
+        ckpt = CONFIGS.parent / 'checkpoints' / 'benchmark' / 'cifar10' / \
+            f'{Path(teacher.path).stem}.pth'
         for c in STUDENTS:
             if c.teacher == teacher.teacher and c.method != 'scratch':
-                assert _load(c.path).model.teacher_ckpt == ckpt, c.path
+                named = _load(c.path).model.teacher_ckpt
+                assert Path(named).is_absolute(), c.path
+                assert Path(named).resolve() == ckpt.resolve(), c.path
 
 
 @pytest.mark.parametrize('teacher', TEACHERS, ids=lambda c: c.teacher)

@@ -346,6 +346,9 @@ EXERCISED_BY = {
     'tests/test_bench/test_model_zoo.py',
     'tools/analysis/feature_spectrum.py':
     'tests/test_analysis/test_feature_spectrum_tool.py',
+    'tools/analysis/get_flops.py': 'tests/test_tools/test_get_flops.py',
+    'tools/analysis/list_taps.py': 'tests/test_taps/test_tools.py',
+    'tools/misc/make_pair_config.py': 'tests/test_taps/test_tools.py',
 }
 
 

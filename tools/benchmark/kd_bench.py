@@ -12,11 +12,12 @@ progress bar here (``--verbose`` puts the logs on the console).
 Outputs in ``WORK_DIR``: ``results.json`` (a row per run: its ``config``,
 pair, method, seed, top-1, wall time, settings, fingerprint), ``results.md``
 (mean ± std over seeds, Δ vs. scratch, one table per settings group),
-``top1.png``, ``curves.png``. Re-running the same command resumes: a row is
-reused only when everything that shaped it (resolved config, teacher
-weights, kernel numerics, class list) is the same. ``tools/benchmark/
-update_model_zoo.py WORK_DIR/results.json`` puts the results into the
-metafile and the benchmark README.
+``top1.png``, ``curves_{pair}.png`` (loss terms and accuracy per method;
+``*_smoke-test.png`` with ``--quick``). Re-running the same command
+resumes: a row is reused only when everything that shaped it (resolved
+config, teacher weights, kernel numerics, class list) is the same.
+``tools/benchmark/update_model_zoo.py WORK_DIR/results.json`` puts the
+results into the metafile and the benchmark README.
 
 Examples::
 
@@ -40,8 +41,6 @@ from typing import Optional, Sequence
 # lfcc_bench (benchmark tooling) lives in the checkout, not in the install
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
 
-from mmengine.config import DictAction
-
 import lfcc_mm  # noqa: F401  (compat shims before mmrazor; registers all)
 from lfcc_bench.driver import (TEACHER_SOURCES, Benchmark, BenchOptions,
                                   DataChoice)
@@ -50,11 +49,14 @@ from lfcc_bench.report import write_report
 from lfcc_bench.results import load_results
 from lfcc_bench.run_config import find_bench_configs
 from lfcc_mm.cli import UserError, exit_on_user_error
+from lfcc_mm.cli.runner import CfgOptionsAction
 
 BENCH_DIR = 'configs/benchmark/cifar10'
 #: The default run: one pair per direction out of and into CNNs.
 DEFAULT_PAIRS = ['vit-s_res18-w16', 'res18-w32_vit-t', 'res18-w32_mixer-t']
 DEFAULT_METHODS = ['scratch', 'kd', 'ofa', 'lfcc', 'lfcc_kd']
+#: Student seeds when --seeds is not given (and not --quick).
+DEFAULT_SEEDS = (0, 1, 2)
 #: ``--quick``: a few minutes, checks the whole path (numbers meaningless).
 QUICK = dict(epochs=1, teacher_epochs=1, train_per_class=20,
              teacher_train_per_class=20, seeds=[0])
@@ -83,11 +85,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                    help='TEACHER_STUDENT names, or "all"')
     p.add_argument('--methods', nargs='+', default=DEFAULT_METHODS,
                    help='method names as in the configs, or "all"')
-    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    p.add_argument('--teachers', choices=TEACHER_SOURCES, default='auto',
-                   help='auto: the shipped teacher weights where they apply '
-                   '(CIFAR-10\'s 10 classes), else train; train: '
-                   'always train the teachers (cached in WORK_DIR/teachers)')
+    p.add_argument('--seeds', type=int, nargs='+',
+                   help='student seeds (default: 0 1 2; 0 with --quick)')
+    p.add_argument('--teachers', choices=TEACHER_SOURCES,
+                   help='auto (the default; train with --quick): the shipped '
+                   'teacher weights where they apply (CIFAR-10\'s 10 '
+                   'classes), else train; train: always train the teachers '
+                   '(cached in WORK_DIR/teachers)')
     p.add_argument('--epochs', type=int,
                    help='student epochs (default: the configs\')')
     p.add_argument('--teacher-epochs', type=int,
@@ -109,14 +113,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                    'faster on AVX-512 machines but its numbers differ '
                    'between machines')
     p.add_argument('--device', choices=('cpu', 'cuda'), default='cpu')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction,
-                   help='merged into every run\'s config (as tools/train.py)')
+    p.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,
+                   help='key=value pairs merged into every run\'s config '
+                   '(as tools/train.py)')
     p.add_argument('--verbose', action='store_true',
                    help="mmengine's logs on the console too (they are always "
                    'in each run\'s work dir)')
     p.add_argument('--quick', action='store_true',
                    help='1 epoch, 20 images per class, seed 0, teachers '
-                   'trained the same way: a smoke test of the whole path')
+                   'trained the same way: a smoke test of the whole path; '
+                   'flags given explicitly (--seeds, --epochs, --teachers, '
+                   '...) are kept')
     return p.parse_args(argv)
 
 
@@ -206,20 +213,34 @@ def options(args: argparse.Namespace,
         train_per_class=args.train_per_class,
         teacher_train_per_class=args.teacher_train_per_class,
         epochs=args.epochs, teacher_epochs=args.teacher_epochs,
-        teachers='train' if args.quick else args.teachers, jobs=args.jobs,
+        teachers=args.teachers, jobs=args.jobs,
         threads=args.threads, cpu_isa=args.cpu_isa, device=args.device,
         verbose=args.verbose, cfg_options=args.cfg_options,
         command=shlex.join(['python', 'tools/benchmark/kd_bench.py'] + argv))
 
 
+def apply_defaults(args: argparse.Namespace) -> None:
+    """Fill the flags the command line left out; never override one given.
+
+    ``--quick`` fills :data:`QUICK` (and ``--teachers train``) only where
+    the flag was not given; otherwise ``--seeds 0 1 2``, ``--teachers
+    auto``, and the configs' own epochs and image counts.
+    """
+    if args.quick:
+        for key, value in QUICK.items():
+            if getattr(args, key) is None:
+                setattr(args, key, value)
+    if args.seeds is None:
+        args.seeds = list(DEFAULT_SEEDS)
+    if args.teachers is None:
+        args.teachers = 'train' if args.quick else 'auto'
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Run the benchmark and write its table and plots."""
-    args = parse_args(argv)
-    if args.quick:  # fills what the command line left to the configs
-        for key, value in QUICK.items():
-            if key == 'seeds' or getattr(args, key) is None:
-                setattr(args, key, value)
-    with exit_on_user_error():
+    with exit_on_user_error():  # bad --cfg-options items too
+        args = parse_args(argv)
+        apply_defaults(args)
         check_args(args)
         run(options(args, argv))
 
@@ -237,9 +258,11 @@ def run(opts: BenchOptions) -> None:
     for weak in report['weak_teachers']:
         print(f'{weak} (a teacher should beat its students from scratch '
               'by 5 points; see --teacher-epochs)')
+    if report['smoke']:
+        print('This was a smoke test (--quick): accuracies mean nothing.')
     print(f'Total wall time {time.perf_counter() - start:.0f} s '
           f'({bench.reused} rows reused). Outputs: {report["table"]}, '
-          f'{report["top1_plot"]}, {report["curves_plot"]}, '
+          f'{report["top1_plot"]}, {", ".join(report["curves_plots"])}, '
           f'{opts.work_dir}/results.json')
 
 

@@ -283,6 +283,22 @@ def teacher_ckpt(teacher: str) -> str:
     return f'checkpoints/benchmark/{DATASET}/{stem}.pth'
 
 
+def teacher_ckpt_source(teacher: str) -> Raw:
+    """How a pair config names :func:`teacher_ckpt`: relative to itself.
+
+    mmengine replaces ``{{ fileDirname }}`` by the folder of the config file
+    that contains it, so the path resolves from any working folder, both in
+    the checkout and in an installed wheel, whose ``lfcc_mm/.mim`` holds
+    ``configs/`` and ``checkpoints/`` side by side as the checkout does
+    (``setup.py``). A config that inherits the pair config inherits the
+    resolved path.
+    """
+    up = '../' * len(BENCH_DIR.relative_to(REPO).parts)
+    head, name = teacher_ckpt(teacher).rsplit('/', 1)
+    indent = ' ' * len('    teacher_ckpt=(')
+    return Raw(f"('{{{{ fileDirname }}}}/{up}{head}/'\n{indent}'{name}')")
+
+
 def method_summary(method: str) -> str:
     """First line of a method base's docstring, without ``{method}: ``."""
     text = (BENCH_DIR / '_base_' / 'methods' / f'{method}.py').read_text()
@@ -424,7 +440,7 @@ def pair_config(method: str, teacher: str, student: str,
         model = dict(
             architecture=Raw(f'_base_.{var_name(student)}'),
             teacher=Raw(f'_base_.{var_name(teacher)}'),
-            teacher_ckpt=ckpt)
+            teacher_ckpt=teacher_ckpt_source(teacher))
         fill = distiller_fill(method, taps)
         if fill:
             model['distiller'] = fill

@@ -29,6 +29,7 @@ from lfcc_mm.checkpoint import (dropped_key_groups,
                                 save_atomic, state_dict_of,
                                 student_state_dict)
 from lfcc_mm.cli import UserError, exit_on_user_error
+from lfcc_mm.cli.config_checks import check_writable
 
 # Checkpoint meta worth keeping: class names and where the weights came from.
 KEPT_META = ('dataset_meta', 'epoch', 'iter', 'seed', 'experiment_name',
@@ -140,6 +141,7 @@ def check_paths(src: str, dst: str) -> None:
         raise UserError(
             f'destination {dst!r} is a folder; give the student checkpoint '
             f'a file name, e.g. {osp.join(dst, "student.pth")!r}')
+    check_writable(dst, 'destination', folder=False)
     if osp.abspath(src) == osp.abspath(dst) or (
             osp.exists(dst) and osp.samefile(src, dst)):
         raise UserError(

@@ -25,6 +25,7 @@ from mmengine.config import DictAction
 from lfcc_mm.models.timm_checkpoint import (read_timm_checkpoint,
                                             upgrade_timm_state_dict)
 from lfcc_mm.cli import UserError, exit_on_user_error
+from lfcc_mm.cli.config_checks import check_writable
 from lfcc_mm.fileio import torch_save_atomic
 
 
@@ -49,14 +50,19 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def convert(args: argparse.Namespace) -> int:
     """Convert ``args.src`` into ``args.dst``; return the tensor count."""
+    if osp.abspath(args.src) == osp.abspath(args.dst):
+        raise UserError(
+            f'dst {args.dst!r} is the source; choose another path')
+    if osp.isdir(args.dst):
+        raise UserError(
+            f'dst {args.dst!r} is a folder; give the converted checkpoint a '
+            f'file name, e.g. {osp.join(args.dst, "teacher.pth")!r}')
+    check_writable(args.dst, 'dst', folder=False)
     try:
         import timm
     except ImportError:
         raise UserError('timm is not installed; run pip install -e .[timm]'
                         ) from None
-    if osp.abspath(args.src) == osp.abspath(args.dst):
-        raise UserError(
-            f'dst {args.dst!r} is the source; choose another path')
     state = read_timm_checkpoint(args.src, use_ema=args.use_ema)
     try:
         model = timm.create_model(
@@ -71,7 +77,12 @@ def convert(args: argparse.Namespace) -> int:
         num_classes=args.num_classes,
         model_args=dict(args.model_args),
         timm_version=timm.__version__)
-    torch_save_atomic({'state_dict': out, 'meta': meta}, args.dst)
+    try:  # the temporary file is removed on any failure
+        torch_save_atomic({'state_dict': out, 'meta': meta}, args.dst)
+    except OSError as err:
+        raise UserError(f'dst {args.dst!r} could not be written: '
+                        f'{err.strerror or err}; nothing was left there'
+                        ) from err
     return len(out)
 
 

@@ -19,7 +19,8 @@ _base_ = [
 model = dict(
     architecture=_base_.res18_w16,
     teacher=_base_.vit_s,
-    teacher_ckpt='checkpoints/benchmark/cifar10/vit-s_cifar10.pth',
+    teacher_ckpt=('{{ fileDirname }}/../../../checkpoints/benchmark/cifar10/'
+                  'vit-s_cifar10.pth'),
     distiller=dict(
         connectors=dict(
             s_feat=dict(dim_in=128),

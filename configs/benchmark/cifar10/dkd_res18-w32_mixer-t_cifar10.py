@@ -19,4 +19,5 @@ _base_ = [
 model = dict(
     architecture=_base_.mixer_t,
     teacher=_base_.res18_w32,
-    teacher_ckpt='checkpoints/benchmark/cifar10/res18-w32_cifar10.pth')
+    teacher_ckpt=('{{ fileDirname }}/../../../checkpoints/benchmark/cifar10/'
+                  'res18-w32_cifar10.pth'))

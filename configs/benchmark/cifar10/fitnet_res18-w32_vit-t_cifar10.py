@@ -19,7 +19,8 @@ _base_ = [
 model = dict(
     architecture=_base_.vit_t,
     teacher=_base_.res18_w32,
-    teacher_ckpt='checkpoints/benchmark/cifar10/res18-w32_cifar10.pth',
+    teacher_ckpt=('{{ fileDirname }}/../../../checkpoints/benchmark/cifar10/'
+                  'res18-w32_cifar10.pth'),
     distiller=dict(
         student_recorders=dict(
             mid=dict(source='backbone.layers.2'),
