@@ -24,7 +24,7 @@ import os.path as osp
 import shlex
 import sys
 import time
-from typing import List, Optional
+from typing import Optional, Sequence
 
 # lfcc_bench (benchmark tooling) lives in the checkout, not in the install
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..')))
@@ -48,7 +48,7 @@ QUICK = dict(epochs=1, teacher_epochs=1, train_per_class=13,
              teacher_train_per_class=13)
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/quickstart',
@@ -89,7 +89,7 @@ def check_args(args: argparse.Namespace) -> None:
 
 
 def options(args: argparse.Namespace,
-            argv: Optional[List[str]] = None) -> BenchOptions:
+            argv: Optional[Sequence[str]] = None) -> BenchOptions:
     """The driver's options for checked ``args``.
 
     Args:
@@ -112,7 +112,7 @@ def options(args: argparse.Namespace,
         **quick)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
     """Train the teacher and the three students, print the table."""
     args = parse_args(argv)
     with exit_on_user_error():

@@ -5,8 +5,6 @@ error, never a model.
 """
 import os
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ import torch
 from lfcc_mm.apis import init_student, student_config
 from lfcc_mm.checkpoint import CheckpointMismatchError, save_atomic
 from lfcc_mm.errors import EXIT_USER_ERROR
-from test_tools.conftest import REPO, TINY_CONFIG, tool_env
+from test_tools.conftest import REPO, TINY_CONFIG
 
 from .conftest import data_options
 
@@ -23,10 +21,10 @@ EXTRACT = REPO / 'tools' / 'model_converters' / 'extract_student.py'
 TEST_TOOL = REPO / 'tools' / 'test.py'
 
 
-def _run(args, cwd):
-    return subprocess.run([sys.executable, *map(str, args)], cwd=cwd,
-                          env=tool_env(), capture_output=True, text=True,
-                          timeout=300)
+def _run(tool_main, args, cwd):
+    """``python TOOL ARGS...`` in ``cwd``, in-process (``tool_main``)."""
+    script = Path(args[0]).relative_to(REPO).as_posix()
+    return tool_main(script, args[1:], cwd)
 
 
 def _options(data_root):
@@ -34,14 +32,15 @@ def _options(data_root):
 
 
 @pytest.fixture(scope='module')
-def exported(distilled, tmp_path_factory):
+def exported(distilled, tmp_path_factory, tool_main):
     """``extract_student.py`` of the run's ``iter_4.pth``, from another cwd.
 
     The config is found beside the checkpoint (the Runner dumped it there).
     """
     dst = tmp_path_factory.mktemp('export') / 'tiny_student.pth'
     src = Path(distilled.work_dir) / 'iter_4.pth'
-    result = _run([EXTRACT, src, dst], cwd=tmp_path_factory.mktemp('cwd'))
+    result = _run(tool_main, [EXTRACT, src, dst],
+                  cwd=tmp_path_factory.mktemp('cwd'))
     assert result.returncode == 0, result.stderr[-3000:]
     config = dst.with_suffix('.py')
     assert f'wrote its config {config}' in result.stdout
@@ -50,13 +49,14 @@ def exported(distilled, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def test_tool_scores(distilled, tiny_data, tmp_path_factory):
+def test_tool_scores(distilled, tiny_data, tmp_path_factory,
+                     tool_main):
     """Scores of ``tools/test.py`` on the distillation config + checkpoint."""
     out = tmp_path_factory.mktemp('test_out') / 'preds.pkl'
-    result = _run([TEST_TOOL, TINY_CONFIG,
-                   Path(distilled.work_dir) / 'iter_4.pth',
-                   '--work-dir', out.parent / 'w', '--out', out,
-                   '--cfg-options', *_options(tiny_data)],
+    result = _run(tool_main, [TEST_TOOL, TINY_CONFIG,
+                              Path(distilled.work_dir) / 'iter_4.pth',
+                              '--work-dir', out.parent / 'w', '--out', out,
+                              '--cfg-options', *_options(tiny_data)],
                   cwd=out.parent)
     assert result.returncode == 0, result.stderr[-3000:]
     with open(out, 'rb') as f:
@@ -156,7 +156,7 @@ def test_mismatched_checkpoint_is_one_error(exported, tmp_path):
 
 
 def test_extract_refuses_a_config_that_does_not_fit(distilled, tmp_path,
-                                                    tiny_data):
+                                                    tiny_data, tool_main):
     """Another student config: exit 2, one line, nothing written."""
     other = tmp_path / 'other.py'
     other.write_text(
@@ -165,8 +165,9 @@ def test_extract_refuses_a_config_that_does_not_fit(distilled, tmp_path,
         'embed_dims=48, feedforward_channels=96)), head=dict('
         'in_channels=48)))\n')
     dst = tmp_path / 'out' / 'student.pth'
-    result = _run([EXTRACT, Path(distilled.work_dir) / 'iter_4.pth', dst,
-                   '--config', other], cwd=tmp_path)
+    src = Path(distilled.work_dir) / 'iter_4.pth'
+    result = _run(tool_main, [EXTRACT, src, dst, '--config', other],
+                  cwd=tmp_path)
     assert result.returncode == EXIT_USER_ERROR
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and 'error:' in lines[0]

@@ -108,12 +108,9 @@ def test_tool_runs_each_mode_in_a_subprocess(tmp_path):
     assert re.search(row, out.read_text())
 
 
-def test_tool_errors_are_one_line(tmp_path):
-    import subprocess
-    import sys
-    proc = subprocess.run(
-        [sys.executable, 'tools/benchmark/overhead.py', '--pairs', 'nope'],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
+def test_tool_errors_are_one_line(tool_main):
+    proc = tool_main('tools/benchmark/overhead.py', ['--pairs', 'nope'],
+                     cwd=REPO)  # in-process: main(argv)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith(
         "overhead.py: error: --pairs: 'nope' is not a pair of ")

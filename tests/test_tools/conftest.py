@@ -73,6 +73,27 @@ def run_tool(tiny_project) -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
+@pytest.fixture(scope='session')
+def call_tool(tiny_project, tool_main
+              ) -> Callable[..., subprocess.CompletedProcess]:
+    """:func:`run_tool` in-process: ``tools/<script>``'s ``main(argv)``.
+
+    Run in the tiny project with ``sys.argv`` as the real command (so the
+    error line starts with ``<script>: error:``); see ``run_tool_main`` in
+    ``tests/conftest.py``. Much faster than a process (no ``import
+    lfcc_mm``); what needs a real process boundary (an exit code set by the
+    interpreter, signals, ranks) stays with :func:`run_tool`.
+    """
+
+    def call(script: str, *args: str,
+             env: Optional[Dict[str, str]] = None
+             ) -> subprocess.CompletedProcess:
+        return tool_main(f'tools/{script}', args, tiny_project, env=env,
+                         syspath=[str(HERE)])
+
+    return call
+
+
 def read_report(work_dir: Path, rank: int = 0) -> dict:
     """The ``rank<R>.json`` written by :class:`RankReportHook`."""
     with open(work_dir / f'rank{rank}.json') as f:

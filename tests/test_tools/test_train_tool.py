@@ -52,12 +52,12 @@ def test_resume_auto_matches_uninterrupted_run(tiny_project, run_tool,
     assert a['param_schedulers'] == b['param_schedulers']
 
 
-@pytest.mark.slow
-def test_amp_runs_with_finite_loss(tiny_project, run_tool):
+def test_amp_runs_with_finite_loss(tiny_project, call_tool):
+    """In-process (``main(argv)``): train.py's process runs are above."""
     work_dir = tiny_project / 'work_dirs' / 'amp'
-    result = run_tool('train.py', 'tiny.py', '--amp', '--work-dir',
-                      str(work_dir), '--cfg-options', 'train_cfg.max_iters=2',
-                      'train_cfg.val_interval=2')
+    result = call_tool('train.py', 'tiny.py', '--amp', '--work-dir',
+                       str(work_dir), '--cfg-options',
+                       'train_cfg.max_iters=2', 'train_cfg.val_interval=2')
     assert result.returncode == 0, result.stderr[-3000:]
     if torch.cuda.is_available():  # fp16 with dynamic loss scaling
         assert "type='AmpOptimWrapper'" in result.stdout

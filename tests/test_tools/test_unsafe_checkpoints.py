@@ -4,6 +4,7 @@ Issue 10.1: a checkpoint that would run code on load is refused with one
 line (exit 2) by every tool. Issue 10.2: ``tools/test.py`` loads strictly, so
 a checkpoint that does not fit the config is an error, not an accuracy of
 random weights; a frozen teacher from ``teacher_ckpt`` may be absent.
+The tools run in-process (``call_tool``).
 """
 import pytest
 import torch
@@ -36,24 +37,23 @@ def evil(tmp_path):
                                          marker), marker
 
 
-@pytest.mark.slow
-def test_resume_refuses_a_code_running_checkpoint(run_tool, evil, tmp_path):
+def test_resume_refuses_a_code_running_checkpoint(call_tool, evil,
+                                                  tmp_path):
     path, marker = evil
     line = _error_line(
-        run_tool('train.py', 'tiny.py', '--resume', path, '--work-dir',
-                 str(tmp_path / 'work')), 'train.py')
+        call_tool('train.py', 'tiny.py', '--resume', path, '--work-dir',
+                  str(tmp_path / 'work')), 'train.py')
     assert f"checkpoint {path!r} was refused by torch's weights-only" in line
     assert "getattr(function, '__self__')" in line
     assert not marker.exists()
 
 
-@pytest.mark.slow
-def test_test_tool_refuses_a_code_running_checkpoint(run_tool, evil,
+def test_test_tool_refuses_a_code_running_checkpoint(call_tool, evil,
                                                      tmp_path):
     path, marker = evil
     line = _error_line(
-        run_tool('test.py', 'tiny.py', path, '--work-dir',
-                 str(tmp_path / 'work')), 'test.py')
+        call_tool('test.py', 'tiny.py', path, '--work-dir',
+                  str(tmp_path / 'work')), 'test.py')
     assert "was refused by torch's weights-only loader" in line
     assert not marker.exists()
 
@@ -79,10 +79,9 @@ def distilled(tmp_path_factory):
     return root
 
 
-@pytest.mark.slow
 def test_test_tool_loads_a_checkpoint_without_the_frozen_teacher(
-        run_tool, distilled, tmp_path):
-    result = run_tool(
+        call_tool, distilled, tmp_path):
+    result = call_tool(
         'test.py', 'tiny.py', str(distilled / 'student_only.pth'),
         '--work-dir', str(tmp_path / 'work'), '--cfg-options',
         f'model.teacher_ckpt={distilled / "teacher.pth"}')
@@ -90,14 +89,13 @@ def test_test_tool_loads_a_checkpoint_without_the_frozen_teacher(
     assert 'accuracy/top1:' in result.stdout
 
 
-@pytest.mark.slow
-def test_test_tool_refuses_weights_that_do_not_fit(run_tool, distilled,
+def test_test_tool_refuses_weights_that_do_not_fit(call_tool, distilled,
                                                    tmp_path):
     path = str(distilled / 'other_head.pth')
     line = _error_line(
-        run_tool('test.py', 'tiny.py', path, '--work-dir',
-                 str(tmp_path / 'work'), '--cfg-options',
-                 f'model.teacher_ckpt={distilled / "teacher.pth"}'),
+        call_tool('test.py', 'tiny.py', path, '--work-dir',
+                  str(tmp_path / 'work'), '--cfg-options',
+                  f'model.teacher_ckpt={distilled / "teacher.pth"}'),
         'test.py')
     assert (f"checkpoint {path!r} does not match the model: 1 missing keys "
             '[architecture.head.layers.head.weight], 1 unexpected keys '

@@ -62,7 +62,7 @@ QUICK = dict(epochs=1, teacher_epochs=1, train_per_class=20,
              teacher_train_per_class=20, seeds=[0])
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     p = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -197,7 +197,8 @@ def check_args(args: argparse.Namespace) -> None:
               'slower, not different', file=sys.stderr)
 
 
-def options(args: argparse.Namespace, argv=None) -> BenchOptions:
+def options(args: argparse.Namespace,
+            argv: Optional[Sequence[str]] = None) -> BenchOptions:
     """The benchmark options of checked ``args``."""
     pairs, methods = _names(args)
     data = DataChoice(

@@ -34,7 +34,7 @@ import os.path as osp
 import sys
 from pathlib import Path
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 # lfcc_bench (benchmark tooling) lives in the checkout, not in the install
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
@@ -554,12 +554,17 @@ def stale(files: Dict[str, str]) -> List[str]:
     return sorted(bad + list(on_disk - set(files)))
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Write (or ``--check``) the generated configs."""
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface of this tool."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--check', action='store_true',
                         help='only report stale files; exit 1 if any')
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Write (or ``--check``) the generated configs."""
+    args = build_parser().parse_args(argv)
     if args.check:
         bad = stale(expected_files())
         for rel in bad:

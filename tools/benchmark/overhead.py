@@ -19,7 +19,7 @@ measures pairs of the CIFAR-10 benchmark grid instead (their
 from __future__ import annotations
 
 import argparse
-from typing import List, Optional
+from typing import Optional, Sequence
 
 import sys
 import os.path as osp
@@ -33,7 +33,7 @@ from lfcc_bench.overhead import (BENCH_DIR, DEFAULT_CONFIG, PAIR_METHOD,
 from lfcc_mm.cli import UserError, exit_on_user_error
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     p = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -61,7 +61,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
     """Measure and print the table (and write it with ``--out``)."""
     args = parse_args(argv)
     with exit_on_user_error():

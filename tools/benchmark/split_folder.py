@@ -18,7 +18,7 @@ import argparse
 import os
 import os.path as osp
 import shutil
-from typing import Dict
+from typing import Dict, Optional, Sequence
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif')
 
@@ -67,8 +67,8 @@ def split_folder(src: str, dst: str, num_per_class: int,
     return {cls: len(files) for cls, files in plan.items()}
 
 
-def main(argv=None) -> None:
-    """Command-line entry point."""
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface of this tool."""
     parser = argparse.ArgumentParser(
         description='Move the last N images of every class of SRC to DST.')
     parser.add_argument('src', help='folder of class sub-folders')
@@ -77,7 +77,12 @@ def main(argv=None) -> None:
                         help='images per class to move (default: 500)')
     parser.add_argument('--copy', action='store_true',
                         help='copy instead of move')
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Command-line entry point."""
+    args = build_parser().parse_args(argv)
     counts = split_folder(args.src, args.dst, args.num_per_class, args.copy)
     print(f'{"copied" if args.copy else "moved"} {sum(counts.values())} '
           f'images ({args.num_per_class} per class, {len(counts)} classes) '

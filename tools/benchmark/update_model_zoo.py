@@ -15,13 +15,13 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional, Sequence
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH_DIR = REPO / 'configs' / 'benchmark' / 'cifar10'
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line arguments."""
     p = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -49,7 +49,7 @@ def _warn(message, category, filename, lineno, file=None, line=None) -> None:
     print(f'{Path(sys.argv[0]).name}: warning: {message}', file=sys.stderr)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: Optional[Sequence[str]] = None) -> None:
     """Write the metafile, the model-index import and the README table."""
     args = parse_args(argv)
     # lfcc_bench (benchmark tooling) lives in the checkout, not in the install

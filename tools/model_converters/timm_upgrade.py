@@ -29,7 +29,7 @@ from lfcc_mm.cli.config_checks import check_writable
 from lfcc_mm.fileio import torch_save_atomic
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Map an older timm checkpoint to the installed timm, '
         'strictly')

@@ -17,7 +17,7 @@ from mmrazor.registry import MODELS
 from lfcc_mm.models import FrozenTeacherDistill
 
 ZOO = Config.fromfile(
-    str(Path(__file__).resolve().parents[2] / 'configs' / '_base_' /
+    str(Path(__file__).resolve().parents[3] / 'configs' / '_base_' /
         'models' / 'imagenet_zoo.py'))
 IMAGENET = dict(
     type='mmpretrain.ClsDataPreprocessor',
