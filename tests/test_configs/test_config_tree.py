@@ -454,7 +454,12 @@ def test_teacher_finetune_starts_from_the_zoo(rel_path):
     assert init.checkpoint.startswith(
         'https://download.openmmlab.com/mmclassification/')
     assert cfg.model.head.num_classes == 100
-    assert 'custom_imports' not in cfg, 'plain mmpretrain training'
+    # A plain mmpretrain model; lfcc_mm is imported only for the safety
+    # hooks every shipped runtime has (atomic checkpoints, non-finite loss,
+    # work-dir lock, last-batch check).
+    assert cfg.model.type == 'ImageClassifier'
+    assert cfg.custom_imports.imports == ['lfcc_mm']
+    assert cfg.default_hooks.checkpoint.type == 'AtomicCheckpointHook'
 
 
 def test_metafile_lists_every_lfcc_config_once_and_says_its_losses():
