@@ -94,7 +94,12 @@ def test_metafile_has_one_model_per_config_with_mean_std_and_seeds(repo):
     assert lfcc['Results'] == [{
         'Task': 'Image Classification', 'Dataset': 'CIFAR-10',
         'Metrics': {'Top 1 Accuracy': 60.0, 'Top 1 Accuracy Std': 2.0}}]
-    assert lfcc['Weights'] is None
+    # its student is shipped (checkpoints/benchmark/cifar10/students/):
+    # the metafile names its download URL; a config without one has none
+    from lfcc_mm.zoo import student_weights_name, weights_url
+    assert lfcc['Weights'] == weights_url(
+        student_weights_name(lfcc['Config']))
+    assert models['scratch_vit-s_res18-w16_cifar10']['Weights'] is None
     # the config-less kd row (top-1 1.0) and group g0 are left out
     assert models['kd_vit-s_res18-w16_cifar10']['Results'][0]['Metrics'][
         'Top 1 Accuracy'] == 56.0
