@@ -98,10 +98,11 @@ def env(tmp_path_factory):
     shutil.copytree(REPO, src, symlinks=True, ignore=_ignore)
     # a shipped student: published, but not in the wheel
     students = src / 'checkpoints' / 'benchmark' / 'cifar10' / 'students'
-    students.mkdir()
+    students.mkdir(exist_ok=True)  # the shipped ones, and one more
     (students / 'kd_x_cifar10.pth').write_bytes(b'x')
-    (students / 'SHA256SUMS').write_text(
-        hashlib.sha256(b'x').hexdigest() + '  kd_x_cifar10.pth\n')
+    sums = students / 'SHA256SUMS'
+    sums.write_text((sums.read_text() if sums.exists() else '') +
+                    hashlib.sha256(b'x').hexdigest() + '  kd_x_cifar10.pth\n')
     subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps',
                     '--no-build-isolation', '-q', str(src), '-w',
                     str(tmp / 'dist')], check=True, cwd=tmp)
