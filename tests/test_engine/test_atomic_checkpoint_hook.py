@@ -19,10 +19,10 @@ from mmengine.fileio import LocalBackend
 from mmengine.model import BaseModel
 from mmengine.registry import METRICS
 from mmengine.runner import Runner
-from torch.utils.data import Dataset
 
 from lfcc_mm.engine import (AtomicCheckpointHook, checkpoint_problem,
                             find_resume_checkpoint)
+from toy_data import ToyDataset  # tests/test_engine/toy_data.py
 
 
 class Killed(BaseException):
@@ -42,23 +42,6 @@ class ToyModel(BaseModel):
             return dict(loss=(out.squeeze(1) -
                               torch.stack(data_samples)).pow(2).mean())
         return [dict(pred=o) for o in out]
-
-
-class ToyDataset(Dataset):
-    """Eight fixed (x, y) pairs."""
-
-    metainfo: dict = dict()
-
-    def __init__(self) -> None:
-        gen = torch.Generator().manual_seed(0)
-        self.x = torch.randn(8, 2, generator=gen)
-        self.y = self.x @ torch.tensor([1.5, -2.0]) + 0.5
-
-    def __len__(self) -> int:
-        return 8
-
-    def __getitem__(self, i: int) -> dict:
-        return dict(inputs=self.x[i], data_samples=self.y[i])
 
 
 @METRICS.register_module(force=True)

@@ -18,11 +18,11 @@ import torch
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
 from PIL import Image
-from torch.utils.data import Dataset
 
 from lfcc_mm.engine import NonFiniteLossError, NonFiniteLossHook
 from lfcc_mm.engine.non_finite_loss_hook import non_finite_terms
 from lfcc_mm.cli import EXIT_USER_ERROR, user_error_message
+from toy_data import ToyDataset  # tests/test_engine/toy_data.py
 
 REPO = Path(__file__).resolve().parents[2]
 TINY_CONFIG = REPO / 'tests' / 'test_tools' / 'configs' / \
@@ -43,23 +43,6 @@ class TwoTermModel(BaseModel):
                 loss_fit=(out - torch.stack(data_samples)).pow(2).mean(),
                 loss_aux=1e-3 * self.linear.weight.pow(2).sum())
         return [dict(pred=o) for o in out]
-
-
-class ToyDataset(Dataset):
-    """Eight fixed (x, y) pairs."""
-
-    metainfo: dict = dict()
-
-    def __init__(self) -> None:
-        gen = torch.Generator().manual_seed(0)
-        self.x = torch.randn(8, 2, generator=gen)
-        self.y = self.x @ torch.tensor([1.5, -2.0]) + 0.5
-
-    def __len__(self) -> int:
-        return 8
-
-    def __getitem__(self, i: int) -> dict:
-        return dict(inputs=self.x[i], data_samples=self.y[i])
 
 
 def make_runner(work_dir, lr: float, max_iters: int = 30,
