@@ -239,7 +239,8 @@ DERIVED = [c for c in STUDENTS if GEN.parent_method(c.method)]
 def test_ablations_and_lfcc_kd_inherit_their_pairs_lfcc_config():
     assert {c.method for c in DERIVED} == {
         'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
-        'lfcc_tau05', 'lfcc_d32', 'lfcc_last'}
+        'lfcc_tau05', 'lfcc_d32', 'lfcc_last', 'lfcc_sym', 'lfcc_s12',
+        'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp'}
     for c in DERIVED:
         text = Path(c.path).read_text()
         assert f"_base_ = './lfcc_{c.teacher}_{c.student}_cifar10.py'" \
@@ -375,15 +376,26 @@ def test_ablations_change_one_lfcc_choice():
                                ('lfcc_s4', 'scales', (4, )),
                                ('lfcc_dct', 'filter', 'dct'),
                                ('lfcc_nonorm', 'norm', False),
-                               ('lfcc_d32', 'embed_dim', 32)):
+                               ('lfcc_d32', 'embed_dim', 32),
+                               ('lfcc_s12', 'scales', (1, 2)),
+                               ('lfcc_mlp', 'hidden_dim', 512)):
         d = cfgs[method]
         for name, connector in d.connectors.items():
             assert connector[key] == value, (method, name)
             assert {k: v for k, v in connector.items() if k != key} == \
                 lfcc.connectors[name], (method, name)
         assert d.distill_losses == lfcc.distill_losses, method
-    assert {k: v.tau for k, v in cfgs['lfcc_tau05'].distill_losses.items()
-            } == {'loss_lfcc_mid': 0.5, 'loss_lfcc_last': 0.5}
+    for method, key, value in (('lfcc_tau05', 'tau', 0.5),
+                               ('lfcc_tau005', 'tau', 0.05),
+                               ('lfcc_sym', 'symmetric', True),
+                               ('lfcc_queue', 'queue_size', 1024)):
+        d = cfgs[method]
+        assert d.connectors == lfcc.connectors, method
+        for name, loss in d.distill_losses.items():
+            assert loss[key] == value, (method, name)
+            assert {k: v for k, v in loss.items() if k != key} == \
+                {k: v for k, v in lfcc.distill_losses[name].items()
+                 if k != key}, (method, name)
     assert set(cfgs['lfcc_last'].distill_losses) == {'loss_lfcc_last'}
     assert set(cfgs['lfcc_last'].connectors) == {'s_last', 't_last'}
     kd = set(cfgs['lfcc_kd'].distill_losses)

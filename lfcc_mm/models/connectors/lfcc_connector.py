@@ -36,6 +36,8 @@ class LFCCConnector(LayoutConnector):
     filter, a per-cell LayerNorm (removes the very different feature
     magnitudes of CNNs and transformers) and a single linear layer per scale
     (the simplest projector; teacher and student each get their own).
+    ``hidden_dim`` swaps it for a two-layer MLP (``Linear -> GELU ->
+    Linear``), the projection head of SimCLR (Chen et al., ICML 2020).
 
     Args:
         in_channels (int): Channels ``C`` of the recorded feature.
@@ -51,6 +53,8 @@ class LFCCConnector(LayoutConnector):
         hw (Sequence[int], optional): Token grid ``(H, W)``; inferred as a
             square when omitted (Swin tuples carry their own).
         norm (bool): Apply the per-cell LayerNorm. Defaults to True.
+        hidden_dim (int, optional): Hidden width of a two-layer MLP
+            projector; None keeps the single linear layer. Defaults to None.
         init_cfg (dict, optional): mmengine initialisation config.
     """
 
@@ -63,6 +67,7 @@ class LFCCConnector(LayoutConnector):
                  num_extra_tokens: int = 0,
                  hw: Optional[Sequence[int]] = None,
                  norm: bool = True,
+                 hidden_dim: Optional[int] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(in_channels, layout, num_extra_tokens, hw,
                          init_cfg=init_cfg)
@@ -80,8 +85,23 @@ class LFCCConnector(LayoutConnector):
         self.norms = nn.ModuleList(
             nn.LayerNorm(in_channels) if norm else nn.Identity()
             for _ in scales)
+        if hidden_dim is not None and (not isinstance(hidden_dim, int)
+                                       or hidden_dim < 1):
+            raise ValueError(f'LFCCConnector: hidden_dim must be a positive '
+                             f'int or None, got {hidden_dim!r}')
         self.projs = nn.ModuleList(
-            nn.Linear(in_channels * s * s, embed_dim) for s in scales)
+            self._projector(in_channels * s * s, embed_dim, hidden_dim)
+            for s in scales)
+
+    @staticmethod
+    def _projector(in_features: int, out_features: int,
+                   hidden_dim: Optional[int]) -> nn.Module:
+        """One scale's projection: linear, or Linear-GELU-Linear."""
+        if hidden_dim is None:
+            return nn.Linear(in_features, out_features)
+        return nn.Sequential(
+            nn.Linear(in_features, hidden_dim), nn.GELU(),
+            nn.Linear(hidden_dim, out_features))
 
     def extra_repr(self) -> str:
         return (f'{self.layout_repr()}, filter={self.filter!r}, '

@@ -28,10 +28,18 @@ class LFCCLoss(nn.Module):
     so the loss and the averaged gradients with ``P`` processes of ``B``
     samples equal those of one process on the ``P*B`` batch.
 
+    With ``queue_size=K > 0`` the teacher embeddings of the last ``K``
+    samples (of the global batch, detached) are kept in a first-in-first-out
+    queue and added as extra negatives (MoCo's queue, He et al., CVPR 2020),
+    so the student sees more negatives than the batch holds. The queue is a
+    buffer of the loss (saved and resumed with the checkpoint) and is used
+    only once it is full.
+
     Our choices where the paper is silent: ``tau=0.1`` (a common InfoNCE
     value for normalised embeddings), one-directional by default (the
     teacher is fixed, so only the student side needs to learn), optional
-    learnable temperature parameterised as ``log(1/tau)`` as in CLIP.
+    learnable temperature parameterised as ``log(1/tau)`` as in CLIP, no
+    queue by default (the batch's negatives only).
 
     Args:
         tau (float): Temperature (initial value when learnable). Defaults
@@ -40,16 +48,29 @@ class LFCCLoss(nn.Module):
             student samples. Defaults to False.
         learnable_tau (bool): Learn the temperature. Defaults to False.
         loss_weight (float): Multiplier of the loss. Defaults to 1.0.
+        queue_size (int): Past teacher embeddings kept as extra negatives
+            (0: none). Defaults to 0.
     """
 
     def __init__(self,
                  tau: float = 0.1,
                  symmetric: bool = False,
                  learnable_tau: bool = False,
-                 loss_weight: float = 1.0) -> None:
+                 loss_weight: float = 1.0,
+                 queue_size: int = 0) -> None:
         super().__init__()
         if tau <= 0:
             raise ValueError(f'tau must be > 0, got {tau}')
+        if not isinstance(queue_size, int) or queue_size < 0:
+            raise ValueError(
+                f'LFCCLoss: queue_size must be an int >= 0, got {queue_size!r}')
+        self.queue_size = queue_size
+        if queue_size:
+            # (K, S, D) once the first batch tells S and D; ``queue_ptr`` is
+            # the next row to overwrite, ``queue_len`` the rows filled.
+            self.register_buffer('queue', torch.zeros(0))
+            self.register_buffer('queue_ptr', torch.zeros((), dtype=torch.long))
+            self.register_buffer('queue_len', torch.zeros((), dtype=torch.long))
         self.symmetric = symmetric
         self.loss_weight = loss_weight
         log_inv_tau = torch.tensor(math.log(1.0 / tau))
@@ -92,11 +113,39 @@ class LFCCLoss(nn.Module):
         scale = self.log_inv_tau.exp().clamp(max=100.0)
         target = torch.arange(
             offset, offset + preds_S.shape[0], device=preds_S.device)
-        loss = self._info_nce(preds_S, all_T, target, scale)
+        candidates = all_T
+        if self.queue_size and self.training:
+            if int(self.queue_len) == self.queue_size:
+                candidates = torch.cat([all_T, self.queue.to(all_T.dtype)])
+            self._enqueue(all_T.detach())
+        loss = self._info_nce(preds_S, candidates, target, scale)
         if self.symmetric:
             all_S, _ = gather_with_grad(preds_S)
             loss = (loss + self._info_nce(preds_T, all_S, target, scale)) / 2
         return self.loss_weight * loss
+
+    @torch.no_grad()
+    def _enqueue(self, keys: Tensor) -> None:
+        """Write ``keys`` ``(N, S, D)`` over the oldest rows of the queue."""
+        if self.queue.shape[1:] != keys.shape[1:]:
+            self.queue = keys.new_zeros((self.queue_size, *keys.shape[1:]))
+            self.queue_ptr.zero_()
+            self.queue_len.zero_()
+        keys = keys[-self.queue_size:].to(self.queue.dtype)
+        idx = (int(self.queue_ptr) + torch.arange(
+            keys.shape[0], device=keys.device)) % self.queue_size
+        self.queue[idx] = keys
+        self.queue_ptr.fill_((int(self.queue_ptr) + keys.shape[0]) %
+                             self.queue_size)
+        self.queue_len.fill_(min(self.queue_size,
+                                 int(self.queue_len) + keys.shape[0]))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # The queue's shape is known only after a batch: take the saved one.
+        key = prefix + 'queue'
+        if self.queue_size and key in state_dict:
+            self.queue = torch.empty_like(state_dict[key])
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     @staticmethod
     def _info_nce(anchors: Tensor, candidates: Tensor, target: Tensor,

@@ -52,3 +52,18 @@ def test_wrong_channels_name_the_connector_and_shapes():
 def test_bad_arguments_fail_at_construction(kwargs, match):
     with pytest.raises(ValueError, match=match):
         LFCCConnector(**kwargs)
+
+
+def test_mlp_projector_replaces_the_linear_layer_per_scale():
+    conn = LFCCConnector(in_channels=8, embed_dim=16, scales=(1, 2),
+                         hidden_dim=32)
+    assert [tuple(m.weight.shape) for m in conn.projs[1] if hasattr(m, 'weight')] \
+        == [(32, 8 * 2 * 2), (16, 32)]
+    x = torch.randn(3, 8, 4, 4, requires_grad=True)
+    out = conn(x)
+    assert out.shape == (3, 2, 16)
+    torch.testing.assert_close(out.norm(dim=-1), torch.ones(3, 2))
+    out.sum().backward()
+    assert conn.projs[0][0].weight.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match='hidden_dim must be a positive int'):
+        LFCCConnector(in_channels=8, hidden_dim=0)
