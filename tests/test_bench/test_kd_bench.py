@@ -48,12 +48,30 @@ def rows(work_dir):
         return json.load(f)['runs']
 
 
-@pytest.fixture
-def folders(tmp_path):
-    train, test = str(tmp_path / 'train'), str(tmp_path / 'test')
+@pytest.fixture(scope='module')
+def folders(tmp_path_factory):
+    root = tmp_path_factory.mktemp('folders')
+    train, test = str(root / 'train'), str(root / 'test')
     make_image_folder(train, 6, seed=0)  # 3 classes x 6 = 18 images
     make_image_folder(test, 3, seed=1)
     return ['--train-root', train, '--test-root', test]
+
+
+#: The command both slow tests below start from: scratch and lfcc on PAIR.
+def _grid_args(folders):
+    return folders + QUICK + ['--pairs', PAIR, '--methods', 'scratch',
+                              'lfcc'] + SMALL
+
+
+@pytest.fixture(scope='module')
+def jobs_1_run(folders, tmp_path_factory):
+    """One ``--jobs 1`` run of :func:`_grid_args`, shared (a run is ~15 s).
+
+    Returns the work dir, the process and a copy of its rows as written.
+    """
+    work = str(tmp_path_factory.mktemp('jobs1') / 'bench')
+    proc = kd_bench(_grid_args(folders) + ['--work-dir', work, '--jobs', '1'])
+    return work, proc, rows(work)
 
 
 def _ran_config(row):
@@ -70,12 +88,9 @@ def _by_key(runs):
 
 
 @pytest.mark.slow
-def test_rows_are_configs_and_resume(folders, tmp_path):
-    work = str(tmp_path / 'bench')
-    args = folders + QUICK + ['--work-dir', work, '--pairs', PAIR,
-                              '--methods', 'scratch', 'lfcc'] + SMALL
-    proc = kd_bench(args)
-    runs = rows(work)
+def test_rows_are_configs_and_resume(folders, jobs_1_run):
+    work, proc, runs = jobs_1_run
+    args = _grid_args(folders) + ['--work-dir', work, '--jobs', '1']
     assert [(r['method'], r['pair']) for r in runs] == [
         ('teacher', None), ('scratch', PAIR), ('lfcc', PAIR)]
     for r in runs:  # every row names a config a user can run
@@ -113,14 +128,11 @@ def test_rows_are_configs_and_resume(folders, tmp_path):
 
 
 @pytest.mark.slow
-def test_jobs_2_gives_the_rows_of_jobs_1(folders, tmp_path):
+def test_jobs_2_gives_the_rows_of_jobs_1(folders, jobs_1_run, tmp_path):
     # Two student runs: with --jobs 2 they train at the same time.
-    base = folders + QUICK + ['--pairs', PAIR, '--methods', 'scratch',
-                              'lfcc'] + SMALL
-    one, two = str(tmp_path / 'one'), str(tmp_path / 'two')
-    kd_bench(base + ['--work-dir', one, '--jobs', '1'])
-    kd_bench(base + ['--work-dir', two, '--jobs', '2'])
-    a, b = _by_key(rows(one)), _by_key(rows(two))
+    two = str(tmp_path / 'two')
+    kd_bench(_grid_args(folders) + ['--work-dir', two, '--jobs', '2'])
+    a, b = _by_key(jobs_1_run[2]), _by_key(rows(two))
     assert a.keys() == b.keys() and len(a) == 3
     for key in a:
         assert a[key]['top1'] == b[key]['top1'], key
@@ -131,24 +143,32 @@ def test_jobs_2_gives_the_rows_of_jobs_1(folders, tmp_path):
 @pytest.mark.parametrize('kind,num_classes', [('cifar10', 10),
                                               ('cifar100', 100)])
 def test_mmpretrain_cifar_datasets(tmp_path, kind, num_classes):
+    """mmpretrain's CIFAR datasets; ``--teachers auto`` (the default) tests
+    the shipped teacher where it applies (CIFAR-10's 10 classes), loaded
+    strictly, and the student learns from exactly that file."""
+    import hashlib
     root = write_fake_cifar(str(tmp_path / kind), kind,
                             per_class=2 if kind == 'cifar10' else 1)
     work = str(tmp_path / 'bench')
     fake = 'custom_imports.imports=[lfcc_mm,fake_cifar]'
     kd_bench(['--dataset', kind, '--data-root', root, '--work-dir', work,
-              '--pairs', PAIR, '--methods', 'scratch', 'kd'] + QUICK
-             + SMALL + [fake])
-    runs = rows(work)
-    assert [r['method'] for r in runs] == ['teacher', 'scratch', 'kd']
-    # CIFAR-10: the shipped teacher (10 classes) is tested, not trained;
+              '--pairs', PAIR, '--methods', 'kd'] + QUICK + SMALL + [fake])
+    teacher, student = runs = rows(work)
+    assert [r['method'] for r in runs] == ['teacher', 'kd']
     # CIFAR-100: no shipped teacher fits, so it is trained
-    assert runs[0]['trained'] is (kind == 'cifar100')
-    assert runs[1]['trained'] and runs[2]['trained']
-    ran = _ran_config(runs[2])
+    assert teacher['trained'] is (kind == 'cifar100') and student['trained']
+    assert teacher['teacher_sha256'] == student['teacher_sha256']
+    if kind == 'cifar10':
+        shipped = 'checkpoints/benchmark/cifar10/vit-s_cifar10.pth'
+        sha = hashlib.sha256(open(osp.join(REPO, shipped), 'rb').read())
+        assert teacher['checkpoint'] == shipped
+        assert teacher['teacher_sha256'] == sha.hexdigest()
+        assert 0 <= teacher['top1'] <= 100
+    ran = _ran_config(student)
     assert ran.train_dataloader.dataset.type == kind.upper()
     assert ran.model.architecture.head.num_classes == num_classes
     assert ran.model.teacher.head.num_classes == num_classes
-    assert runs[0]['settings']['data']['dataset'] == kind
+    assert teacher['settings']['data']['dataset'] == kind
 
 
 @pytest.mark.parametrize('extra,message', [
@@ -173,30 +193,3 @@ def test_bad_flags_are_one_line(tmp_path, capsys, extra, message):
         ['--work-dir', str(work)] + extra))
     assert message in line, line
     assert not work.exists()
-
-
-@pytest.mark.slow
-def test_shipped_teacher_is_tested_not_trained(tmp_path):
-    """--teachers auto: the pair configs' shipped weights, loaded strictly
-    and tested; the students learn from exactly that file."""
-    import hashlib
-    shipped = 'checkpoints/benchmark/cifar10/vit-s_cifar10.pth'
-    train, test = str(tmp_path / 'train'), str(tmp_path / 'test')
-    import cv2
-    import numpy as np
-    rng = np.random.default_rng(0)
-    for root in (train, test):
-        for c in range(10):  # CIFAR-10's ten classes: the weights apply
-            os.makedirs(osp.join(root, f'c{c}'))
-            cv2.imwrite(osp.join(root, f'c{c}', '0.png'),
-                        rng.integers(0, 255, (32, 32, 3), dtype=np.uint8))
-    work = str(tmp_path / 'bench')
-    kd_bench(['--train-root', train, '--test-root', test, '--work-dir',
-              work, '--pairs', PAIR, '--methods', 'kd', '--seeds', '0',
-              '--epochs', '1'] + SMALL)
-    teacher, student = rows(work)
-    sha = hashlib.sha256(open(osp.join(REPO, shipped), 'rb').read())
-    assert teacher['trained'] is False and teacher['checkpoint'] == shipped
-    assert teacher['teacher_sha256'] == student['teacher_sha256'] == \
-        sha.hexdigest()
-    assert 0 <= teacher['top1'] <= 100 and student['trained']
