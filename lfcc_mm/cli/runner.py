@@ -346,6 +346,46 @@ def _check_auto_scale_lr(cfg: Config, config_path: str) -> None:
             f'auto_scale_lr.base_batch_size=N')
 
 
+def _world_size(cfg: Config) -> int:
+    """Processes of this run: torchrun's ``WORLD_SIZE`` under a launcher."""
+    if cfg.get('launcher', 'none') == 'none':
+        return 1
+    try:
+        return max(int(os.environ.get('WORLD_SIZE', '1')), 1)
+    except ValueError:
+        return 1
+
+
+def _check_global_batch(cfg: Config, config_path: str) -> None:
+    """Refuse a multi-process run whose total batch is not the config's.
+
+    A config's ``auto_scale_lr.base_batch_size`` is the total batch its
+    learning rate is meant for (``1xb128`` -> 128). Launched on ``P``
+    processes of ``B`` images without ``--auto-scale-lr``, the total batch
+    is ``P * B`` while the lr stays: a different recipe that trains without
+    a word (OFA-KD's CIFAR-100 ``1xb128`` vs ``8xb128``). A single process is
+    not refused (debug runs), and a config without ``auto_scale_lr`` says
+    nothing to compare with.
+    """
+    scale = cfg.get('auto_scale_lr')
+    if not isinstance(scale, dict) or scale.get('enable', False):
+        return
+    base = scale.get('base_batch_size')
+    batch = (cfg.get('train_dataloader') or {}).get('batch_size')
+    world = _world_size(cfg)
+    if world == 1 or not isinstance(base, int) or not isinstance(batch, int):
+        return
+    if world * batch != base:
+        raise UserError(
+            f'{config_path} sets its learning rate for a total batch of '
+            f'{base} (auto_scale_lr.base_batch_size), but this run has '
+            f'{world} processes x {batch} images = {world * batch}: use the '
+            f'config made for {world} processes if there is one, add '
+            f'--auto-scale-lr to scale the lr by {world * batch}/{base}, or '
+            f'keep the lr with --cfg-options '
+            f'auto_scale_lr.base_batch_size={world * batch}')
+
+
 def _apply_test_flags(cfg: Config, args: argparse.Namespace) -> None:
     """``--out``/``--out-item``, ``--amp``, ``--no-pin-memory``, as in
     mmpretrain.
@@ -474,6 +514,7 @@ def load_config(args: argparse.Namespace, mode: str) -> Config:
     if mode == 'train':
         _set_dataloader_defaults(cfg, TRAIN_LOADERS, persistent_workers=True)
         _check_auto_scale_lr(cfg, args.config)
+        _check_global_batch(cfg, args.config)
     else:
         _set_dataloader_defaults(cfg, ('test_dataloader', ),
                                  persistent_workers=False)

@@ -132,6 +132,10 @@ def test_name_states_method_dataset_and_global_batch(rel_path):
         assert rel_path.startswith(METHOD_DIR[match['method']] + '/')
     assert match, f'{rel_path}: name does not follow the convention'
     assert int(match['batch']) == cfg.train_dataloader.batch_size
+    # the total batch the lr is for: what tools/train.py checks a
+    # multi-process launch against (lfcc_mm.cli.runner)
+    assert cfg.auto_scale_lr.base_batch_size == \
+        int(match['gpus']) * int(match['batch']), rel_path
     assert cfg.train_dataloader.dataset.type == DATASET_TYPE[data]
 
 

@@ -266,3 +266,44 @@ def test_load_config_refuses_typos_and_file_work_dirs(in_project):
         load_config(_args(work_dir='taken'), 'train')
     with pytest.raises(UserError, match="work_dir 'taken' is an existing"):
         load_config(_args(cfg_options={'work_dir': 'taken'}), 'train')
+
+
+
+def test_a_multi_process_run_must_have_the_configs_total_batch(
+        in_project, monkeypatch):
+    """``dist_train.sh <1xb128 config> 8`` would train a 1,024 batch with the
+    lr of 128 without a word: refused, with the three ways out."""
+    batch = load_config(_args(), 'train').train_dataloader.batch_size
+    monkeypatch.setenv('WORLD_SIZE', '8')
+    one_proc = {'auto_scale_lr.base_batch_size': batch}
+    with pytest.raises(UserError, match=(
+            rf'total batch of {batch} \(auto_scale_lr.base_batch_size\), '
+            rf'but this run has 8 processes x {batch} images = {8 * batch}: '
+            r'use the config made for 8 processes.*--auto-scale-lr.*'
+            rf'--cfg-options auto_scale_lr.base_batch_size={8 * batch}$')):
+        load_config(_args(launcher='pytorch', cfg_options=one_proc), 'train')
+    # the 8-process setting, the lr scaled, or one process: accepted
+    eight = {'auto_scale_lr.base_batch_size': 8 * batch}
+    load_config(_args(launcher='pytorch', cfg_options=eight), 'train')
+    load_config(_args(launcher='pytorch', cfg_options=one_proc,
+                      auto_scale_lr=True), 'train')
+    load_config(_args(cfg_options=one_proc), 'train')  # launcher none
+
+
+def test_the_ofa_cifar100_configs_are_refused_on_the_wrong_process_count(
+        monkeypatch):
+    from .conftest import REPO
+    folder = REPO / 'configs' / 'lfcc' / 'cifar100_ofa'
+    monkeypatch.setenv('WORLD_SIZE', '8')
+    with pytest.raises(UserError, match=r'1xb128_cifar100-224.py sets its '
+                       r'learning rate for a total batch of 128 .* 8 '
+                       r'processes x 128 images = 1024'):
+        load_config(_args(config=str(
+            folder / 'lfcc_vit-s_res18_1xb128_cifar100-224.py'),
+            launcher='pytorch'), 'train')
+    # its 8xb128 twin passes the check (and stops later, at the missing data)
+    with pytest.raises(UserError) as err:
+        load_config(_args(config=str(
+            folder / 'lfcc_vit-s_res18_8xb128_cifar100-224.py'),
+            launcher='pytorch'), 'train')
+    assert 'total batch' not in str(err.value)
