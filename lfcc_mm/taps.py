@@ -787,6 +787,8 @@ def _distiller_text(teacher: ModelProbe, student: ModelProbe,
                 args['branch'] = 'cnn'
             else:
                 args.update(branch='token', hw=tap.grid, final_grid=final_grid)
+                if args.get('num_extra_tokens'):  # OFA-KD classifies them
+                    args['keep_extra_tokens'] = True
             conn.append(f'stage{k}={_fmt(args, 0, "stage1", 12)},')
     pad = '\n            '
     parts = []

@@ -6,7 +6,7 @@ teacher checkpoint (ImageNet-1K weights fine-tuned on CIFAR-100).
 Same teacher, student and recipe as
 ``configs/lfcc/lfcc_res50_deit-t-p4_8xb64_cifar100.py``.
 Branches: DeiT-T/4 blocks 2, 4, 10 and 12 of 12 (8x8 tokens, cls token
-dropped); token branches of width 192.
+kept and classified, as OFA-KD does); token branches of width 192.
 """
 _base_ = [
     '../../_base_/recipes/cifar100_adamw-300e-deit_8xb64.py',
@@ -15,7 +15,8 @@ _base_ = [
 ]
 
 # The token grid of every tap (shared by the four branches).
-_grid = dict(layout='nlc', num_extra_tokens=1, hw=(8, 8), final_grid=4)
+_grid = dict(layout='nlc', num_extra_tokens=1, hw=(8, 8), final_grid=4,
+             keep_extra_tokens=True)
 
 model = dict(
     architecture=_base_.deit_t_p4_cifar100,

@@ -4,7 +4,7 @@ CNN -> ViT. Recipe: 8 GPUs x 128 (AdamW, 300 epochs, DeiT augmentations).
 Same teacher, student and recipe as
 ``configs/lfcc/lfcc_res50_deit-t_8xb128_in1k.py``.
 Branches: DeiT-T blocks 2, 4, 10 and 12 of 12 (14x14 tokens, cls token
-dropped); token branches of width 192.
+kept and classified, as OFA-KD does); token branches of width 192.
 """
 _base_ = [
     '../../_base_/recipes/in1k_adamw-300e-deit_8xb128.py',
@@ -13,7 +13,8 @@ _base_ = [
 ]
 
 # The token grid of every tap (shared by the four branches).
-_grid = dict(layout='nlc', num_extra_tokens=1, hw=(14, 14))
+_grid = dict(layout='nlc', num_extra_tokens=1, hw=(14, 14),
+             keep_extra_tokens=True)
 
 model = dict(
     architecture=_base_.deit_t,

@@ -6,7 +6,8 @@ its released ConvNeXt-T teacher (converted with
 DeiT-T student from scratch, OFA-KD's ViT / MLP recipe (AdamW, vit_mlp.yaml), 1
 GPU x 128. Branches: DeiT-T stages 1-4 at OFA-KD's taps (`blocks.1`,
 `blocks.3`, `blocks.9`, `blocks.11`); token branches of width 192 (the student
-width, as OFA-KD).
+width, as OFA-KD) that keep the cls token and classify it (OFA-KD's
+``distillers/ofa.py`` for students with a cls token).
 """
 _base_ = [
     './_base_/data_deit-t.py',
@@ -31,13 +32,13 @@ model = dict(
         connectors=dict(
             stage1=dict(
                 in_channels=192, out_channels=192, layout='nlc', hw=(14, 14),
-                final_grid=7, num_extra_tokens=1),
+                final_grid=7, num_extra_tokens=1, keep_extra_tokens=True),
             stage2=dict(
                 in_channels=192, out_channels=192, layout='nlc', hw=(14, 14),
-                final_grid=7, num_extra_tokens=1),
+                final_grid=7, num_extra_tokens=1, keep_extra_tokens=True),
             stage3=dict(
                 in_channels=192, out_channels=192, layout='nlc', hw=(14, 14),
-                final_grid=7, num_extra_tokens=1),
+                final_grid=7, num_extra_tokens=1, keep_extra_tokens=True),
             stage4=dict(
                 in_channels=192, out_channels=192, layout='nlc', hw=(14, 14),
-                final_grid=7, num_extra_tokens=1))))
+                final_grid=7, num_extra_tokens=1, keep_extra_tokens=True))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, List, Optional, Sequence
 
+import torch
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
 from mmpretrain.models.backbones.vision_transformer import \
@@ -50,9 +51,15 @@ class OFABranch(LayoutConnector):
     Our choices where the paper is vague: each CNN block is two depth-wise
     separable convs (3x3 depth-wise + 1x1 point-wise, each followed by BN and
     ReLU; the first with stride 2) built from mmcv's
-    ``DepthwiseSeparableConvModule``; the token branch drops the cls token
-    and classifies the mean token after a LayerNorm (the authors' code keeps
-    the cls token when there is one); GELU separates consecutive merges; a
+    ``DepthwiseSeparableConvModule``; by default the token branch drops the
+    cls token and classifies the mean token after a LayerNorm;
+    ``keep_extra_tokens=True`` instead does what the authors' code
+    (``distillers/ofa.py`` of Hao840/OFAKD) does for students with a cls
+    token: the extra tokens skip the merging, join the merged grid in front
+    before the transformer layers, and the classifier reads them (here after
+    the LayerNorm; several extra tokens are concatenated, and a linear layer
+    maps them to ``out_channels`` when the widths differ, two cases the
+    authors' code does not handle); GELU separates consecutive merges; a
     linear projection replaces merging when ``num_downsamples=0`` and the
     widths differ; mmpretrain's ``PatchMerging`` and
     ``TransformerEncoderLayer`` are the building blocks. Recommended
@@ -88,6 +95,11 @@ class OFABranch(LayoutConnector):
             branch. Defaults to 4.0.
         final_grid (int): Grid side a token branch merges down to when
             ``num_downsamples`` is not given. Defaults to 7.
+        keep_extra_tokens (bool): Token branch only: classify from the
+            feature's ``num_extra_tokens`` leading (cls/dist) tokens, passed
+            through the transformer layers with the merged grid, instead of
+            the mean of the grid tokens (OFA-KD's head for students with a
+            cls token). Defaults to False.
         init_cfg (dict | list[dict], optional): mmengine initialisation
             config. Defaults to truncated normal (std 0.02) for linear layers
             and Kaiming for convolutions.
@@ -108,6 +120,7 @@ class OFABranch(LayoutConnector):
                  num_heads: int = 4,
                  mlp_ratio: float = 4.0,
                  final_grid: int = 7,
+                 keep_extra_tokens: bool = False,
                  init_cfg: Optional[Any] = None) -> None:
         if init_cfg is None:
             init_cfg = [
@@ -141,9 +154,19 @@ class OFABranch(LayoutConnector):
             raise ValueError(
                 f'OFABranch: stage must be an int in [1, num_stages={num_stages}] '
                 f'(1-based, as in the paper), got {stage!r}')
+        if keep_extra_tokens and (branch != 'token'
+                                  or self.layout not in ('nlc', 'ncl')
+                                  or self.num_extra_tokens == 0):
+            raise ValueError(
+                'OFABranch: keep_extra_tokens=True needs a token branch on '
+                "a token layout ('nlc'/'ncl') with num_extra_tokens >= 1 (the "
+                f'cls/dist tokens to keep); got branch={branch!r}, '
+                f'layout={self.layout!r}, '
+                f'num_extra_tokens={self.num_extra_tokens}.')
         self.num_classes = num_classes
         self.out_channels = out_channels
         self.branch = branch
+        self.keep_extra_tokens = keep_extra_tokens
         if branch == 'cnn':
             self.num_downsamples = self._cnn_downsamples(
                 num_downsamples, stage, num_stages)
@@ -169,7 +192,11 @@ class OFABranch(LayoutConnector):
                 for _ in range(self.num_blocks)
             ])
             self.norm = nn.LayerNorm(out_channels)
-        self.fc = nn.Linear(out_channels, num_classes)
+        num_read = self.num_extra_tokens if keep_extra_tokens else 1
+        if keep_extra_tokens:
+            self.token_proj = (nn.Identity() if in_channels == out_channels
+                               else nn.Linear(in_channels, out_channels))
+        self.fc = nn.Linear(out_channels * num_read, num_classes)
 
     def _cnn_downsamples(self, num_downsamples: Optional[int],
                          stage: Optional[int], num_stages: int) -> int:
@@ -243,7 +270,8 @@ class OFABranch(LayoutConnector):
     def extra_repr(self) -> str:
         return (f'{self.layout_repr()}, branch={self.branch!r}, '
                 f'num_downsamples={self.num_downsamples}, '
-                f'num_blocks={self.num_blocks}')
+                f'num_blocks={self.num_blocks}, '
+                f'keep_extra_tokens={self.keep_extra_tokens}')
 
     def forward_train(self, feature: Any) -> Tensor:
         """Map one feature to class logits.
@@ -259,11 +287,23 @@ class OFABranch(LayoutConnector):
         if self.branch == 'cnn':
             x = self.pool(self.body(x))                   # (B, out)
         else:
-            x = self._forward_tokens(x)                   # (B, out)
+            extra = (self._extra_tokens(feature)
+                     if self.keep_extra_tokens else None)
+            x = self._forward_tokens(x, extra)            # (B, out * k)
         return self.fc(x)
 
-    def _forward_tokens(self, x: Tensor) -> Tensor:
-        """Token branch body: ``(B, C, H, W)`` -> pooled ``(B, out)``."""
+    def _extra_tokens(self, feature: Any) -> Tensor:
+        """The leading ``num_extra_tokens`` tokens as ``(B, k, C)``."""
+        tokens = feature[0] if isinstance(feature, (tuple, list)) else feature
+        k = self.num_extra_tokens
+        if self.layout == 'ncl':
+            return tokens[:, :, :k].transpose(1, 2)
+        return tokens[:, :k]
+
+    def _forward_tokens(self, x: Tensor,
+                        extra: Optional[Tensor] = None) -> Tensor:
+        """Token branch body: ``(B, C, H, W)`` -> ``(B, out)``, or with
+        ``extra`` ``(B, k, C)`` tokens -> their outputs ``(B, k * out)``."""
         size = tuple(x.shape[2:])
         x = x.flatten(2).transpose(1, 2)                  # (B, HW, C)
         for i, merger in enumerate(self.mergers):
@@ -273,6 +313,11 @@ class OFABranch(LayoutConnector):
                 x, size = merger(x, size)                 # (B, HW/4, out)
             else:
                 x = merger(x)                             # (B, HW, out)
+        if extra is not None:
+            k = extra.shape[1]
+            x = torch.cat([self.token_proj(extra), x], 1)  # (B, k + N, out)
+            x = self.blocks(x)
+            return self.norm(x[:, :k]).flatten(1)         # (B, k * out)
         x = self.blocks(x)                                # (B, N, out)
         return self.norm(x.mean(dim=1))                   # (B, out)
 

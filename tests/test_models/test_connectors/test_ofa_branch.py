@@ -95,6 +95,57 @@ def test_token_branch_layers_and_extra_tokens():
     torch.testing.assert_close(branch(changed), branch(tokens))
 
 
+def test_token_branch_can_keep_the_cls_token_as_ofa_kd():
+    """keep_extra_tokens: the cls token skips merging, runs through the
+    layers in front of the merged grid and is what the classifier reads."""
+    branch = OFABranch(in_channels=32, num_classes=NUM_CLASSES,
+                       out_channels=32, layout='nlc', num_extra_tokens=1,
+                       hw=(14, 14), stage=3, num_stages=4,
+                       keep_extra_tokens=True).eval()
+    assert isinstance(branch.token_proj, torch.nn.Identity)
+    assert branch.fc.in_features == 32
+    seen = {}
+    branch.blocks.register_forward_hook(
+        lambda m, i, o: seen.__setitem__('tokens', o))
+    tokens = torch.randn(B, 1 + 14 * 14, 32)
+    logits = branch(tokens)
+    assert seen['tokens'].shape == (B, 1 + 7 * 7, 32)
+    # by hand: the classifier reads the (normalised) first output token
+    torch.testing.assert_close(
+        logits, branch.fc(branch.norm(seen['tokens'][:, 0])))
+    # the cls token now reaches the logits
+    changed = tokens.clone()
+    changed[:, 0] = torch.randn(B, 32)  # (a constant shift: LayerNorm'd)
+    assert not torch.allclose(branch(changed), logits)
+
+
+def test_kept_tokens_of_another_width_and_layout():
+    """Two extra tokens, (B, C, N) tokens, width 24 -> 32: projected and
+    concatenated for the classifier."""
+    branch = OFABranch(in_channels=24, num_classes=NUM_CLASSES,
+                       out_channels=32, layout='ncl', num_extra_tokens=2,
+                       num_downsamples=1, num_blocks=1,
+                       keep_extra_tokens=True)
+    assert isinstance(branch.token_proj, torch.nn.Linear)
+    assert branch.fc.in_features == 2 * 32
+    out = branch(torch.randn(B, 24, 2 + 8 * 8))
+    assert out.shape == (B, NUM_CLASSES)
+    out.sum().backward()
+    assert branch.token_proj.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize('kwargs', [
+    dict(layout='nlc', num_extra_tokens=0, hw=(8, 8), stage=1),
+    dict(stage=1),  # an nchw map has no extra tokens
+    dict(layout='nlc', num_extra_tokens=1, branch='cnn', num_downsamples=1),
+])
+def test_keep_extra_tokens_needs_a_token_branch_with_extra_tokens(kwargs):
+    with pytest.raises(ValueError, match='keep_extra_tokens=True needs a '
+                       'token branch'):
+        OFABranch(in_channels=8, num_classes=NUM_CLASSES, out_channels=32,
+                  keep_extra_tokens=True, **kwargs)
+
+
 def test_token_branch_without_merging_projects_width():
     branch = OFABranch(in_channels=24, num_classes=NUM_CLASSES,
                        out_channels=32, layout='ncl', num_downsamples=0,
