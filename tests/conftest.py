@@ -40,6 +40,21 @@ from mmengine.registry import DefaultScope
 
 import lfcc_mm  # noqa: F401  (compat shims before any mmrazor import)
 
+
+def _share_the_cores() -> None:
+    """Under pytest-xdist, each worker's torch uses its share of the cores.
+
+    ``scripts/test.sh`` starts one worker per core; torch's default of one
+    thread per core in every worker would oversubscribe the machine.
+    """
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '0') or 0)
+    if workers > 1:
+        import torch
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+
+
+_share_the_cores()
+
 _IMMUTABLE_CONFIG_ROOTS = tuple(
     osp.realpath(p) + os.sep for p in (
         Path(__file__).resolve().parents[1] / 'configs',
