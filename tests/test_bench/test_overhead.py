@@ -188,7 +188,8 @@ def test_tool_errors_are_one_line(tool_main):
 
 
 @pytest.mark.slow
-def test_tool_measures_interleaved_rounds_in_subprocesses(tmp_path):
+def test_tool_measures_interleaved_rounds_in_subprocesses(tmp_path,
+                                                           tool_main):
     """The one real measurement: two rounds of floor, KD and LFCC."""
     from .conftest import run_tool
     out, raw = tmp_path / 'overhead.md', tmp_path / 'overhead.json'
@@ -229,3 +230,6 @@ def test_tool_measures_interleaved_rounds_in_subprocesses(tmp_path):
         assert float(m[9]) == pytest.approx(
             median(mode, 'peak_mb') / median('floor', 'peak_mb'), abs=5e-3)
         assert float(m[5]) <= float(m[3]) <= float(m[6])
+    again = tool_main('tools/benchmark/overhead.py',
+                      ['--from-json', str(raw)], cwd=REPO)
+    assert again.returncode == 0 and again.stdout == proc.stdout
