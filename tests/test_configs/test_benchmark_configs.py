@@ -240,7 +240,7 @@ def test_ablations_and_lfcc_kd_inherit_their_pairs_lfcc_config():
     assert {c.method for c in DERIVED} == {
         'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
         'lfcc_tau05', 'lfcc_d32', 'lfcc_last', 'lfcc_sym', 'lfcc_s12',
-        'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp'}
+        'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp', 'lfcc_w2', 'lfcc_w05'}
     for c in DERIVED:
         text = Path(c.path).read_text()
         assert f"_base_ = './lfcc_{c.teacher}_{c.student}_cifar10.py'" \
@@ -388,7 +388,9 @@ def test_ablations_change_one_lfcc_choice():
     for method, key, value in (('lfcc_tau05', 'tau', 0.5),
                                ('lfcc_tau005', 'tau', 0.05),
                                ('lfcc_sym', 'symmetric', True),
-                               ('lfcc_queue', 'queue_size', 1024)):
+                               ('lfcc_queue', 'queue_size', 1024),
+                               ('lfcc_w2', 'loss_weight', 2.0),
+                               ('lfcc_w05', 'loss_weight', 0.5)):
         d = cfgs[method]
         assert d.connectors == lfcc.connectors, method
         for name, loss in d.distill_losses.items():
