@@ -39,6 +39,13 @@ Shims:
    them (mmengine's ``CheckpointLoader.register_scheme(..., force=True)``)
    so that the Runner, ``load_checkpoint`` and ``init_cfg`` loads are all
    weights-only and a refused file is one clear error.
+6. Not a breakage but a cost: ``import mmrazor.models`` imports its NAS
+   ``MetricPredictor`` (``task_modules.predictor``), which pulls scipy,
+   scikit-learn and pandas into every process, about a quarter of
+   ``import lfcc_mm`` (1.8 of 7.7 s measured here). That package is stood in
+   for by a module that imports the real one on first use: the attribute
+   ``MetricPredictor`` and a ``TASK_UTILS`` build of ``'MetricPredictor'``
+   (NAS search configs) both load it then, and nothing else changes.
 """
 from __future__ import annotations
 
@@ -50,6 +57,7 @@ from typing import Any, Dict, List
 import torch
 
 _MAPPING_MODULE = 'mmrazor.structures.quantization.backend_config.mapping'
+_PREDICTOR_MODULE = 'mmrazor.models.task_modules.predictor'
 _applied: Dict[str, bool] = {}
 
 
@@ -99,6 +107,60 @@ def _shim_quantization_mapping() -> bool:
     mapping.BackendConfigs = dict(
         academic=None, native=None, tensorrt=None, openvino=None)
     sys.modules[_MAPPING_MODULE] = mapping
+    return True
+
+
+def load_mmrazor_predictor() -> types.ModuleType:
+    """Import mmrazor's real ``task_modules.predictor`` (shim 6), once.
+
+    Returns:
+        module: The real package; ``MetricPredictor`` is registered in
+        mmrazor's ``TASK_UTILS`` as mmrazor does it.
+    """
+    import importlib
+    module = sys.modules.get(_PREDICTOR_MODULE)
+    if module is not None and not getattr(module, '_lfcc_stand_in', False):
+        return module
+    from mmrazor.registry import TASK_UTILS
+    # the stand-in's registry entry makes way for the real class
+    TASK_UTILS._module_dict.pop('MetricPredictor', None)
+    sys.modules.pop(_PREDICTOR_MODULE, None)
+    real = importlib.import_module(_PREDICTOR_MODULE)
+    parent = sys.modules.get(_PREDICTOR_MODULE.rsplit('.', 1)[0])
+    if parent is not None:
+        parent.predictor = real
+    return real
+
+
+def _build_metric_predictor(*args: Any, **kwargs: Any) -> Any:
+    """``TASK_UTILS`` entry of the stand-in: load and build the real one."""
+    return load_mmrazor_predictor().MetricPredictor(*args, **kwargs)
+
+
+def _shim_lazy_predictor() -> bool:
+    """Shim 6: defer mmrazor's NAS predictor (scipy, scikit-learn, pandas).
+
+    Returns:
+        bool: Whether the stand-in module was registered.
+    """
+    if _PREDICTOR_MODULE in sys.modules or 'mmrazor.models' in sys.modules:
+        return False  # mmrazor's models are imported already
+    stand_in = types.ModuleType(_PREDICTOR_MODULE)
+    stand_in.__doc__ = ('Stand-in registered by lfcc_mm.compat: the real '
+                        'module is imported on first use.')
+    stand_in.__all__ = []  # ``from .predictor import *`` takes nothing
+    stand_in._lfcc_stand_in = True
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return getattr(load_mmrazor_predictor(), name)
+
+    stand_in.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    sys.modules[_PREDICTOR_MODULE] = stand_in
+    from mmrazor.registry import TASK_UTILS
+    TASK_UTILS.register_module(
+        name='MetricPredictor', module=_build_metric_predictor)
     return True
 
 
@@ -238,6 +300,7 @@ def apply() -> Dict[str, bool]:
             weights_only_load=_shim_weights_only_load(),
             weights_only_loaders=_shim_weights_only_loaders(),
             cuda_set_device=_shim_cuda_set_device(),
+            lazy_predictor=_shim_lazy_predictor(),
         )
     return dict(_applied)
 

@@ -16,7 +16,7 @@ def test_apply_is_idempotent():
     first = compat.apply()
     assert set(first) == {'fuser_method_mappings', 'quantization_mapping',
                           'weights_only_load', 'weights_only_loaders',
-                          'cuda_set_device'}
+                          'cuda_set_device', 'lazy_predictor'}
     assert compat.apply() == first
 
 
@@ -160,3 +160,44 @@ def test_runner_checkpoint_needs_the_shim(runner_checkpoint):
                             text=True, timeout=120)
     assert result.returncode != 0
     assert 'Weights only load failed' in result.stderr
+
+
+def test_mmrazor_models_import_without_scikit_learn_until_nas_needs_it():
+    """Shim 6, in a fresh process: ``import lfcc_mm`` (and mmrazor's models)
+    leaves scikit-learn and pandas out; mmrazor's ``MetricPredictor`` is the
+    real class once asked for, by import or by a TASK_UTILS build."""
+    code = textwrap.dedent("""
+        import sys
+        import lfcc_mm
+        import mmrazor.models
+        heavy = [m for m in ('sklearn', 'pandas') if m in sys.modules]
+        from mmrazor.registry import TASK_UTILS
+        from lfcc_mm import compat
+        stand_in = TASK_UTILS.get('MetricPredictor')
+        from mmrazor.models.task_modules.predictor import MetricPredictor
+        import mmrazor.models.task_modules as tm
+        print(heavy, stand_in is compat._build_metric_predictor,
+              MetricPredictor.__module__, 'sklearn' in sys.modules,
+              TASK_UTILS.get('MetricPredictor') is MetricPredictor,
+              tm.predictor.MetricPredictor is MetricPredictor,
+              compat.load_mmrazor_predictor().MetricPredictor is MetricPredictor)
+    """)
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [
+        '[]', 'True',
+        'mmrazor.models.task_modules.predictor.metric_predictor', 'True',
+        'True', 'True', 'True']
+
+
+def test_a_nas_config_builds_the_real_metric_predictor():
+    """A TASK_UTILS build through the stand-in entry gives mmrazor's class
+    (as ``spos_shufflenet_search_predictor`` configs build it)."""
+    from mmrazor.registry import TASK_UTILS
+    predictor = TASK_UTILS.build(dict(
+        type='MetricPredictor', handler_cfg=dict(type='CartsHandler'),
+        search_groups=dict()))
+    real = compat.load_mmrazor_predictor().MetricPredictor
+    assert type(predictor) is real
+    assert TASK_UTILS.get('MetricPredictor') is real
