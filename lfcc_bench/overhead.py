@@ -55,7 +55,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
-from typing import (Any, Callable, Dict, List, Optional, Sequence, Tuple)
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from lfcc_mm.errors import UserError
 
@@ -613,7 +613,8 @@ def _header(settings: Dict[str, Any], machine_: Dict[str, Any],
             f'{settings["warmup"]} warmup, {settings["repeats"]} interleaved '
             'repeats (median over repeats of the median step; range = min-max '
             f'over repeats; memory: {memory}); machine: '
-            f'{machine_.get("processor") or "?"}, {machine_.get("cpus")} CPUs, '
+            f'{machine_.get("processor") or "?"}, '
+            f'{machine_.get("cpus")} CPUs, '
             f'torch {machine_.get("torch")}, device {devices or "?"}:')
 
 

@@ -152,8 +152,8 @@ def test_modes_are_interleaved_and_the_table_shows_medians(monkeypatch):
         '1 warmup, 3 interleaved repeats (median over repeats of the median '
         'step; range = min-max over repeats; memory: rss); machine: x86_64, '
         '2 CPUs, torch 2.1.0, device cpu:')
-    assert ('| Teacher → Student | Method | Floor step (s) | Step (s) | Time '
-            'ratio | Step range (s) | Floor peak (MiB) | Peak (MiB) | Memory '
+    assert ('| Teacher → Student | Method | Floor step (s) | Step (s) | '
+            'Time ratio | Step range (s) | Floor peak (MiB) | Peak (MiB) | Memory '
             'ratio |') in table
     rows = [line for line in table.splitlines() if line.startswith('| res')]
     assert rows == [
