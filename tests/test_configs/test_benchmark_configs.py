@@ -29,7 +29,8 @@ from mmpretrain.datasets import CIFAR10, CIFAR100
 from PIL import Image
 
 from lfcc_bench.driver import class_context
-from lfcc_bench.fingerprint import run_fingerprint, stable_hash
+from lfcc_bench.fingerprint import (run_fingerprint, shaping_config,
+                                   stable_hash)
 from lfcc_bench.run_config import (BenchConfig, find_bench_configs,
                                       load_bench_config)
 from lfcc_mm.errors import UserError
@@ -307,6 +308,13 @@ def test_committed_rows_keep_their_fingerprint(tmp_path, monkeypatch):
             loaded[row['config']] = load_bench_config(
                 str(CONFIGS.parent / row['config']), '', dataset='folder',
                 seed=0, teacher_ckpt='teacher.pth' if distill else None)
+            # the safety hooks run, and do not shape a result
+            hooks = loaded[row['config']].default_hooks
+            assert hooks.checkpoint.type == 'AtomicCheckpointHook'
+            assert 'non_finite' in hooks and 'work_dir_lock' in hooks
+            shaping = shaping_config(loaded[row['config']], 'x')
+            assert 'non_finite' not in shaping['default_hooks']
+            assert 'work_dir_lock' not in shaping['default_hooks']
         cfg = copy.deepcopy(loaded[row['config']])
         cfg.randomness.seed = row['seed']
         context = dict(numerics=settings['numerics'],

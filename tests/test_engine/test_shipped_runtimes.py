@@ -52,5 +52,6 @@ def test_config_has_the_safety_hooks(rel_path):
 
 def test_safety_hooks_do_not_shape_benchmark_results():
     """A run's fingerprint ignores them (committed rows keep theirs; see
-    tests/test_bench/test_committed_fingerprints.py)."""
+    tests/test_configs/test_benchmark_configs.py::
+    test_committed_rows_keep_their_fingerprint)."""
     assert set(SAFETY_HOOKS) <= set(NOT_SHAPING_HOOKS)
