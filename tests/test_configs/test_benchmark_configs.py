@@ -241,7 +241,8 @@ def test_ablations_and_lfcc_kd_inherit_their_pairs_lfcc_config():
     assert {c.method for c in DERIVED} == {
         'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
         'lfcc_tau05', 'lfcc_d32', 'lfcc_last', 'lfcc_sym', 'lfcc_s12',
-        'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp', 'lfcc_w2', 'lfcc_w05'}
+        'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp', 'lfcc_w2', 'lfcc_w05',
+        'lfcc_cls'}
     for c in DERIVED:
         text = Path(c.path).read_text()
         assert f"_base_ = './lfcc_{c.teacher}_{c.student}_cifar10.py'" \
@@ -386,7 +387,8 @@ def test_ablations_change_one_lfcc_choice():
                                ('lfcc_nonorm', 'norm', False),
                                ('lfcc_d32', 'embed_dim', 32),
                                ('lfcc_s12', 'scales', (1, 2)),
-                               ('lfcc_mlp', 'hidden_dim', 512)):
+                               ('lfcc_mlp', 'hidden_dim', 512),
+                               ('lfcc_cls', 'global_token', True)):
         d = cfgs[method]
         for name, connector in d.connectors.items():
             assert connector[key] == value, (method, name)

@@ -100,6 +100,24 @@ class LayoutConnector(BaseConnector):
         return (f'in_channels={self.in_channels}, layout={self.layout!r}, '
                 f'num_extra_tokens={self.num_extra_tokens}, hw={self.hw}')
 
+    def extra_tokens(self, feature: Any) -> Tensor:
+        """The leading ``num_extra_tokens`` (cls/dist) tokens of a feature.
+
+        Call it after :meth:`to_map` (which checks the feature).
+
+        Args:
+            feature (Tensor | tuple): Tokens ``(B, N, C)`` (``'nlc'``) or
+                ``(B, C, N)`` (``'ncl'``), or a ``(tokens, hw)`` tuple.
+
+        Returns:
+            Tensor: ``(B, num_extra_tokens, C)``.
+        """
+        tokens = feature[0] if isinstance(feature, (tuple, list)) else feature
+        k = self.num_extra_tokens
+        if self.layout == 'ncl':
+            return tokens[:, :, :k].transpose(1, 2)
+        return tokens[:, :k]
+
     def to_map(self, feature: Any) -> Tensor:
         """Convert a recorded feature to ``(B, C, H, W)`` and check ``C``.
 

@@ -38,6 +38,10 @@ class LFCCConnector(LayoutConnector):
     (the simplest projector; teacher and student each get their own).
     ``hidden_dim`` swaps it for a two-layer MLP (``Linear -> GELU ->
     Linear``), the projection head of SimCLR (Chen et al., ICML 2020).
+    ``global_token=True`` makes the ``1x1`` scale of a feature with a cls
+    token read that token instead of the mean of the patch tokens: a ViT
+    classifies from its cls token, so its patch tokens may hold less of what
+    it knows (our hypothesis for the ViT-teacher pairs of the benchmark).
 
     Args:
         in_channels (int): Channels ``C`` of the recorded feature.
@@ -55,6 +59,10 @@ class LFCCConnector(LayoutConnector):
         norm (bool): Apply the per-cell LayerNorm. Defaults to True.
         hidden_dim (int, optional): Hidden width of a two-layer MLP
             projector; None keeps the single linear layer. Defaults to None.
+        global_token (bool): For a token layout with ``num_extra_tokens >=
+            1``, the ``1x1`` scale is the first extra (cls) token; features
+            without one (CNN maps, Mixer tokens) keep the global average.
+            Defaults to False.
         init_cfg (dict, optional): mmengine initialisation config.
     """
 
@@ -68,6 +76,7 @@ class LFCCConnector(LayoutConnector):
                  hw: Optional[Sequence[int]] = None,
                  norm: bool = True,
                  hidden_dim: Optional[int] = None,
+                 global_token: bool = False,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(in_channels, layout, num_extra_tokens, hw,
                          init_cfg=init_cfg)
@@ -81,6 +90,8 @@ class LFCCConnector(LayoutConnector):
                              f'{sorted(RESAMPLE_MATRICES)}, got {filter!r}')
         self.embed_dim = embed_dim
         self.scales = scales
+        self.global_token = bool(global_token) and self.num_extra_tokens > 0 \
+            and self.layout in ('nlc', 'ncl')
         self.filter = filter
         self.norms = nn.ModuleList(
             nn.LayerNorm(in_channels) if norm else nn.Identity()
@@ -105,7 +116,7 @@ class LFCCConnector(LayoutConnector):
 
     def extra_repr(self) -> str:
         return (f'{self.layout_repr()}, filter={self.filter!r}, '
-                f'scales={self.scales}')
+                f'scales={self.scales}, global_token={self.global_token}')
 
     def forward_train(self, feature: Any) -> Tensor:
         """Map one feature to the compact space.
@@ -120,7 +131,11 @@ class LFCCConnector(LayoutConnector):
         x = self.to_map(feature)
         out = []
         for s, norm, proj in zip(self.scales, self.norms, self.projs):
-            y = low_pass(x, s, self.filter)                  # (B, C, s, s)
+            if s == 1 and self.global_token:
+                y = self.extra_tokens(feature)[:, :1]        # (B, 1, C)
+                y = y.transpose(1, 2)[..., None]             # (B, C, 1, 1)
+            else:
+                y = low_pass(x, s, self.filter)              # (B, C, s, s)
             y = norm(y.permute(0, 2, 3, 1))                  # (B, s, s, C)
             out.append(proj(y.flatten(1)))                   # (B, D)
         return F.normalize(torch.stack(out, dim=1), dim=-1)  # (B, S, D)

@@ -287,18 +287,10 @@ class OFABranch(LayoutConnector):
         if self.branch == 'cnn':
             x = self.pool(self.body(x))                   # (B, out)
         else:
-            extra = (self._extra_tokens(feature)
+            extra = (self.extra_tokens(feature)
                      if self.keep_extra_tokens else None)
             x = self._forward_tokens(x, extra)            # (B, out * k)
         return self.fc(x)
-
-    def _extra_tokens(self, feature: Any) -> Tensor:
-        """The leading ``num_extra_tokens`` tokens as ``(B, k, C)``."""
-        tokens = feature[0] if isinstance(feature, (tuple, list)) else feature
-        k = self.num_extra_tokens
-        if self.layout == 'ncl':
-            return tokens[:, :, :k].transpose(1, 2)
-        return tokens[:, :k]
 
     def _forward_tokens(self, x: Tensor,
                         extra: Optional[Tensor] = None) -> Tensor:

@@ -67,3 +67,31 @@ def test_mlp_projector_replaces_the_linear_layer_per_scale():
     assert conn.projs[0][0].weight.grad.abs().sum() > 0
     with pytest.raises(ValueError, match='hidden_dim must be a positive int'):
         LFCCConnector(in_channels=8, hidden_dim=0)
+
+
+def test_global_token_makes_the_1x1_scale_read_the_cls_token():
+    tokens = torch.randn(2, 1 + 16, 8)  # cls + 4x4 grid, (B, N, C)
+    pooled = LFCCConnector(in_channels=8, scales=(1, 2), layout='nlc',
+                           num_extra_tokens=1)
+    cls = LFCCConnector(in_channels=8, scales=(1, 2), layout='nlc',
+                        num_extra_tokens=1, global_token=True)
+    cls.load_state_dict(pooled.state_dict())  # same weights
+    a, b = pooled(tokens), cls(tokens)
+    torch.testing.assert_close(a[:, 1], b[:, 1])  # the 2x2 scale: the same
+    expected = torch.nn.functional.normalize(
+        cls.projs[0](cls.norms[0](tokens[:, 0])), dim=-1)
+    torch.testing.assert_close(b[:, 0], expected)  # the 1x1: the cls token
+    # (B, C, N) tokens: the same token read
+    ncl = LFCCConnector(in_channels=8, scales=(1, 2), layout='ncl',
+                        num_extra_tokens=1, global_token=True)
+    ncl.load_state_dict(cls.state_dict())
+    torch.testing.assert_close(ncl(tokens.transpose(1, 2)), b)
+    # nothing to read (a CNN map, tokens without a cls token): global average
+    for kwargs, x in ((dict(), torch.randn(2, 8, 4, 4)),
+                      (dict(layout='nlc'), torch.randn(2, 16, 8))):
+        plain = LFCCConnector(in_channels=8, scales=(1, 2), **kwargs)
+        flag = LFCCConnector(in_channels=8, scales=(1, 2), global_token=True,
+                             **kwargs)
+        assert flag.global_token is False
+        flag.load_state_dict(plain.state_dict())
+        torch.testing.assert_close(flag(x), plain(x))
