@@ -242,10 +242,12 @@ def test_ablations_and_lfcc_kd_inherit_their_pairs_lfcc_config():
         'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
         'lfcc_tau05', 'lfcc_d32', 'lfcc_last', 'lfcc_sym', 'lfcc_s12',
         'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp', 'lfcc_w2', 'lfcc_w05',
-        'lfcc_cls'}
+        'lfcc_cls', 'lfcc_cls_kd'}
     for c in DERIVED:
         text = Path(c.path).read_text()
-        assert f"_base_ = './lfcc_{c.teacher}_{c.student}_cifar10.py'" \
+        parent = GEN.parent_method(c.method)
+        assert parent == ('lfcc_kd' if c.method == 'lfcc_cls_kd' else 'lfcc')
+        assert f"_base_ = './{parent}_{c.teacher}_{c.student}_cifar10.py'" \
             in text, c.path
         assert 'teacher_ckpt' not in text.split('"""')[2], c.path
     s1 = (BENCH / 'lfcc_s1_vit-s_res18-w16_cifar10.py').read_text()
@@ -412,6 +414,9 @@ def test_ablations_change_one_lfcc_choice():
     assert set(cfgs['lfcc_last'].connectors) == {'s_last', 't_last'}
     kd = set(cfgs['lfcc_kd'].distill_losses)
     assert kd == {'loss_lfcc_mid', 'loss_lfcc_last', 'loss_kd'}
+    # lfcc_cls_kd: lfcc_kd with lfcc_cls's connectors
+    assert cfgs['lfcc_cls_kd'].connectors == cfgs['lfcc_cls'].connectors
+    assert cfgs['lfcc_cls_kd'].distill_losses == cfgs['lfcc_kd'].distill_losses
 
 
 def test_teachers_get_the_larger_budget():
