@@ -242,12 +242,14 @@ def test_ablations_and_lfcc_kd_inherit_their_pairs_lfcc_config():
         'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
         'lfcc_tau05', 'lfcc_d32', 'lfcc_last', 'lfcc_sym', 'lfcc_s12',
         'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp', 'lfcc_w2', 'lfcc_w05',
-        'lfcc_cls', 'lfcc_cls_kd', 'lfcc_cls_w05'}
+        'lfcc_cls', 'lfcc_cls_kd', 'lfcc_cls_w05', 'lfcc_cls_w05_kd'}
     for c in DERIVED:
         text = Path(c.path).read_text()
         parent = GEN.parent_method(c.method)
         assert parent == {'lfcc_cls_kd': 'lfcc_kd',
-                          'lfcc_cls_w05': 'lfcc_cls'}.get(c.method, 'lfcc')
+                          'lfcc_cls_w05': 'lfcc_cls',
+                          'lfcc_cls_w05_kd': 'lfcc_cls_kd'}.get(c.method,
+                                                                'lfcc')
         assert f"_base_ = './{parent}_{c.teacher}_{c.student}_cifar10.py'" \
             in text, c.path
         assert 'teacher_ckpt' not in text.split('"""')[2], c.path
@@ -422,6 +424,12 @@ def test_ablations_change_one_lfcc_choice():
     assert cfgs['lfcc_cls_w05'].connectors == cfgs['lfcc_cls'].connectors
     assert cfgs['lfcc_cls_w05'].distill_losses == \
         cfgs['lfcc_w05'].distill_losses
+    # lfcc_cls_w05_kd: lfcc_cls_w05 plus lfcc_kd's logit KD
+    w05_kd = cfgs['lfcc_cls_w05_kd']
+    assert w05_kd.connectors == cfgs['lfcc_cls'].connectors
+    assert w05_kd.distill_losses == dict(
+        cfgs['lfcc_w05'].distill_losses,
+        loss_kd=cfgs['lfcc_kd'].distill_losses.loss_kd)
 
 
 def test_teachers_get_the_larger_budget():
