@@ -209,6 +209,9 @@ class Benchmark:
         stored = load_results(opts.work_dir)
         self.by_fingerprint = {(r.key, r.fingerprint): r for r in stored
                                if r.fingerprint}
+        # the same run stored under another method name (a renamed method)
+        self.by_run = {(r.pair, r.teacher, r.student, r.seed, r.fingerprint):
+                       r for r in stored if r.fingerprint and r.student}
         self.rows: Dict[tuple, RunRecord] = {}
         self.reused = 0
         self._train_sizes: Dict[str, int] = {}
@@ -448,6 +451,15 @@ class Benchmark:
         key = (job.row['pair'], job.row['teacher'], job.row['student'],
                job.row['method'], job.row['seed'])
         same = self.by_fingerprint.get((key, job.row['fingerprint']))
+        if same is None and job.row['student'] is not None:
+            # A method renamed (e.g. an ablation that is now the default):
+            # the fingerprint covers everything that shaped the run, so a
+            # row of another method with the same one is this very run.
+            other = self.by_run.get(key[:3] + (key[4], job.row['fingerprint']))
+            if other is not None:
+                same = replace(other, method=job.row['method'],
+                               config=job.row['config'],
+                               reused_from=other.reused_from or other.method)
         if same is None:
             return False
         if same.method == 'teacher' and same.checkpoint and (

@@ -58,6 +58,10 @@ class RunRecord:
         trained (bool): False for a teacher row of weights that were only
             tested here (shipped with the repository), True for a run
             trained by the benchmark.
+        reused_from (str): For a row reused from a stored row of another
+            method name with the same fingerprint (a method renamed, e.g.
+            an ablation that became the default), that method; ``''``
+            otherwise. Its ``work_dir`` and logs are that run's.
     """
 
     pair: Optional[str]
@@ -81,6 +85,7 @@ class RunRecord:
     teacher_family: str = ''
     student_family: str = ''
     trained: bool = True
+    reused_from: str = ''
 
     @property
     def key(self) -> tuple:

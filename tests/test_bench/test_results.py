@@ -148,6 +148,39 @@ def test_changed_setting_trains_again_and_keeps_old_group(
     assert report['markdown'].count('\n') == 2 + 3  # current group only
 
 
+def test_renamed_method_reuses_the_row_of_the_same_run(tmp_path, fake):
+    """A method renamed (an ablation that became the default) keeps its
+    rows: a stored row of another method name with the same pair, seed and
+    fingerprint is the same run; other fingerprints are never borrowed."""
+    work = str(tmp_path / 'bench')
+    _run(work, ['kd', 'lfcc_kd'], [0])
+    path = osp.join(work, RESULTS_FILE)
+    with open(path) as f:
+        data = json.load(f)
+    for row in data['runs']:  # as if kd had been stored as 'kd_old'
+        if row['method'] == 'kd':
+            row['method'] = 'kd_old'
+    with open(path, 'w') as f:
+        json.dump(data, f)
+    stored = {r.method: r for r in load_results(work)}
+
+    _run(work, ['kd', 'lfcc_kd'], [0])
+    assert len(fake.trained) == 3  # teacher, kd, lfcc_kd: nothing new
+    rows = {r.method: r for r in load_results(work)}
+    kd = rows['kd']
+    assert kd.reused and kd.reused_from == 'kd_old'
+    assert (kd.top1, kd.fingerprint, kd.work_dir) == (
+        stored['kd_old'].top1, stored['kd_old'].fingerprint,
+        stored['kd_old'].work_dir)
+    assert kd.config.endswith('/kd_resnet18-w16_vit-t_digits.py')
+    assert rows['lfcc_kd'].reused_from == ''  # reused under its own name
+    assert rows['kd_old'] == stored['kd_old']  # the stored row is kept
+
+    # a row of another fingerprint is not borrowed: scratch trains
+    _run(work, ['scratch'], [0])
+    assert fake.trained[3:] == [(PAIR_NAME, 'scratch')]
+
+
 def test_retrained_teacher_retrains_its_students_only(tmp_path, fake):
     work = str(tmp_path / 'bench')
     _run(work, ['scratch', 'kd', 'lfcc_kd'], [0])
