@@ -1,5 +1,6 @@
 """Each compat shim is applied where needed and is a no-op otherwise."""
 import copy
+import math
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,8 @@ def test_apply_is_idempotent():
     first = compat.apply()
     assert set(first) == {'fuser_method_mappings', 'quantization_mapping',
                           'weights_only_load', 'weights_only_loaders',
-                          'cuda_set_device', 'lazy_predictor'}
+                          'cuda_set_device', 'lazy_predictor',
+                          'lazy_scipy_norm'}
     assert compat.apply() == first
 
 
@@ -165,17 +167,32 @@ def test_runner_checkpoint_needs_the_shim(runner_checkpoint):
 def test_mmrazor_models_import_without_scikit_learn_until_nas_needs_it():
     """Shim 6, in a fresh process: ``import lfcc_mm`` (and mmrazor's models)
     leaves scikit-learn and pandas out; mmrazor's ``MetricPredictor`` is the
-    real class once asked for, by import or by a TASK_UTILS build."""
+    real class once asked for, by import or by a TASK_UTILS build. Shim 7:
+    ``scipy.stats`` is not loaded either, and an OFD distiller's margins
+    (``norm.cdf`` through the stand-in) are the real ones."""
     code = textwrap.dedent("""
         import sys
         import lfcc_mm
         import mmrazor.models
         heavy = [m for m in ('sklearn', 'pandas') if m in sys.modules]
+        stats_before = 'scipy.stats' in sys.modules  # shim 7
         from mmrazor.registry import TASK_UTILS
         from lfcc_mm import compat
         stand_in = TASK_UTILS.get('MetricPredictor')
         from mmrazor.models.task_modules.predictor import MetricPredictor
         import mmrazor.models.task_modules as tm
+        # shim 7: an OFD distiller's margins use the real scipy norm
+        import torch
+        from mmrazor.models.distillers import ofd_distiller
+        bn = torch.nn.BatchNorm2d(3)
+        with torch.no_grad():
+            bn.weight.copy_(torch.tensor([1.0, 2.0, 0.5]))
+            bn.bias.copy_(torch.tensor([0.0, -1.0, 3.0]))
+        margin = ofd_distiller.OFDDistiller._get_margin_from_BN(None, bn)
+        import scipy.stats
+        real = scipy.stats.norm
+        print(stats_before, type(real).__module__.startswith('scipy.stats'),
+              [round(float(v), 5) for v in margin.flatten()])
         print(heavy, stand_in is compat._build_metric_predictor,
               MetricPredictor.__module__, 'sklearn' in sys.modules,
               TASK_UTILS.get('MetricPredictor') is MetricPredictor,
@@ -185,7 +202,15 @@ def test_mmrazor_models_import_without_scikit_learn_until_nas_needs_it():
     result = subprocess.run([sys.executable, '-c', code], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == [
+    shim7, shim6 = result.stdout.splitlines()
+    # OFD's margin E[x | x < 0] - shaped: -s*phi(m/s)/Phi(-m/s) + m, or -3s
+    # where Phi(-m/s) <= 0.001 (channel 3: m/s = 6)
+    phi = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa
+    Phi = lambda z: 0.5 * (1 + math.erf(z / math.sqrt(2)))  # noqa
+    expected = [round(-s * phi(m / s) / Phi(-m / s) + m, 5)
+                for s, m in ((1.0, 0.0), (2.0, -1.0))] + [-1.5]
+    assert shim7 == f'False True {expected}'
+    assert shim6.split() == [
         '[]', 'True',
         'mmrazor.models.task_modules.predictor.metric_predictor', 'True',
         'True', 'True', 'True']
