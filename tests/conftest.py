@@ -16,6 +16,12 @@ installation is checked once (neither changes while tests run), and
 loaded once and handed out as a deep copy (a config a test writes, anywhere
 else, is always read anew).
 
+mmengine's iteration loop sleeps 2 s each time a finite sampler starts
+over (``_InfiniteDataloaderIterator``: a guard for persistent loader
+workers). The toy runners of the tests have no loader workers and cycle
+their few samples many times, so for in-process tests that pause is
+skipped; nothing else of the loop changes.
+
 ``load_tool`` imports a script of ``tools/`` as a module, so that tests call
 its ``main(argv)`` in-process (a process costs seconds: ``import lfcc_mm``
 alone); one subprocess smoke test per tool keeps the real process boundary.
@@ -54,6 +60,18 @@ def _share_the_cores() -> None:
 
 
 _share_the_cores()
+
+@pytest.fixture(autouse=True, scope='session')
+def _no_pause_when_a_sampler_starts_over():
+    """Skip the 2 s ``time.sleep`` of mmengine's loop at a sampler restart."""
+    import types
+
+    import mmengine.runner.loops as loops
+    real = loops.time
+    loops.time = types.SimpleNamespace(sleep=lambda seconds: None)
+    yield
+    loops.time = real
+
 
 _IMMUTABLE_CONFIG_ROOTS = tuple(
     osp.realpath(p) + os.sep for p in (
