@@ -129,11 +129,18 @@ def test_rows_are_configs_and_resume(folders, jobs_1_run):
 
 @pytest.mark.slow
 def test_jobs_2_gives_the_rows_of_jobs_1(folders, jobs_1_run, tmp_path):
-    # Two student runs: with --jobs 2 they train at the same time.
+    # Two student runs: with --jobs 2 they train at the same time. The
+    # teacher, which trains alone before them either way, is the --jobs 1
+    # run's (its row and weights reused, as a resumed benchmark does).
     two = str(tmp_path / 'two')
+    teacher = [r for r in jobs_1_run[2] if r['method'] == 'teacher']
+    os.makedirs(two)
+    with open(osp.join(two, 'results.json'), 'w') as f:
+        json.dump(dict(settings=teacher[0]['settings'], runs=teacher), f)
     kd_bench(_grid_args(folders) + ['--work-dir', two, '--jobs', '2'])
     a, b = _by_key(jobs_1_run[2]), _by_key(rows(two))
     assert a.keys() == b.keys() and len(a) == 3
+    assert [r['reused'] for r in rows(two)] == [True, False, False]
     for key in a:
         assert a[key]['top1'] == b[key]['top1'], key
         assert a[key]['fingerprint'] == b[key]['fingerprint'], key
