@@ -3,7 +3,7 @@
 ViT -> MLP. Recipe: 8 GPUs x 64 (AdamW, 300 epochs, DeiT augmentations).
 Run ``configs/teachers/deit-s-p4_in1k-pre_8xb64_cifar100.py`` first: it writes
 the teacher checkpoint (ImageNet-1K weights fine-tuned on CIFAR-100).
-Taps: DeiT-S/4 blocks 8 and 12 of 12 (8x8 tokens, cls token dropped) ->
+Taps: DeiT-S/4 blocks 8 and 12 of 12 (8x8 tokens; the cls token is the 1x1 scale) ->
 MLP-Mixer-S/4 blocks 6 and 8 of 8 (8x8 tokens).
 """
 _base_ = [

@@ -3,7 +3,7 @@
 ViT -> CNN. Recipe: 8 GPUs x 16 (SGD, 200 epochs).
 Run ``configs/teachers/deit-s-p4_in1k-pre_8xb64_cifar100.py`` first: it writes
 the teacher checkpoint (ImageNet-1K weights fine-tuned on CIFAR-100).
-Taps: DeiT-S/4 blocks 8 and 12 of 12 (8x8 tokens, cls token dropped) ->
+Taps: DeiT-S/4 blocks 8 and 12 of 12 (8x8 tokens; the cls token is the 1x1 scale) ->
 ResNet-18 layer3 / layer4 (8x8 / 4x4 maps).
 """
 _base_ = [

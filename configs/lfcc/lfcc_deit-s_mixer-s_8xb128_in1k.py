@@ -1,7 +1,7 @@
 """LFCC: DeiT-S -> MLP-Mixer-S/16 on ImageNet-1K.
 
 ViT -> MLP. Recipe: 8 GPUs x 128 (AdamW, 300 epochs, DeiT augmentations).
-Taps: DeiT-S blocks 8 and 12 of 12 (14x14 tokens, cls token dropped) ->
+Taps: DeiT-S blocks 8 and 12 of 12 (14x14 tokens; the cls token is the 1x1 scale) ->
 MLP-Mixer-S/16 blocks 6 and 8 of 8 (14x14 tokens).
 """
 _base_ = [

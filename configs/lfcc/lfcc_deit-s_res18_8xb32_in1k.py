@@ -1,7 +1,7 @@
 """LFCC: DeiT-S -> ResNet-18 on ImageNet-1K.
 
 ViT -> CNN. Recipe: 8 GPUs x 32 (SGD, 100 epochs).
-Taps: DeiT-S blocks 8 and 12 of 12 (14x14 tokens, cls token dropped) ->
+Taps: DeiT-S blocks 8 and 12 of 12 (14x14 tokens; the cls token is the 1x1 scale) ->
 ResNet-18 layer3 / layer4 (14x14 / 7x7 maps).
 """
 _base_ = [

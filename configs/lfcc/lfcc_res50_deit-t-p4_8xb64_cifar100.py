@@ -4,7 +4,7 @@ CNN -> ViT. Recipe: 8 GPUs x 64 (AdamW, 300 epochs, DeiT augmentations).
 Run ``configs/teachers/res50_in1k-pre_8xb16_cifar100.py`` first: it writes the
 teacher checkpoint (ImageNet-1K weights fine-tuned on CIFAR-100).
 Taps: ResNet-50 layer3 / layer4 (8x8 / 4x4 maps) -> DeiT-T/4 blocks 8 and 12 of
-12 (8x8 tokens, cls token dropped).
+12 (8x8 tokens; the cls token is the 1x1 scale).
 """
 _base_ = [
     '../_base_/recipes/cifar100_adamw-300e-deit_8xb64.py',

@@ -2,7 +2,7 @@
 
 CNN -> ViT. Recipe: 8 GPUs x 128 (AdamW, 300 epochs, DeiT augmentations).
 Taps: ResNet-50 layer3 / layer4 (14x14 / 7x7 maps) -> DeiT-T blocks 8 and 12 of
-12 (14x14 tokens, cls token dropped).
+12 (14x14 tokens; the cls token is the 1x1 scale).
 """
 _base_ = [
     '../_base_/recipes/in1k_adamw-300e-deit_8xb128.py',

@@ -241,14 +241,14 @@ def test_ablations_and_lfcc_kd_inherit_their_pairs_lfcc_config():
     assert {c.method for c in DERIVED} == {
         'lfcc_kd', 'lfcc_s1', 'lfcc_s4', 'lfcc_dct', 'lfcc_nonorm',
         'lfcc_tau05', 'lfcc_d32', 'lfcc_last', 'lfcc_sym', 'lfcc_s12',
-        'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp', 'lfcc_w2', 'lfcc_w05',
-        'lfcc_cls', 'lfcc_cls_kd', 'lfcc_cls_w05', 'lfcc_cls_w05_kd'}
+        'lfcc_tau005', 'lfcc_queue', 'lfcc_mlp', 'lfcc_w2', 'lfcc_w1',
+        'lfcc_nocls', 'lfcc_nocls_w1', 'lfcc_kd_w1', 'lfcc_kd_nocls_w1'}
     for c in DERIVED:
         text = Path(c.path).read_text()
         parent = GEN.parent_method(c.method)
-        assert parent == {'lfcc_cls_kd': 'lfcc_kd',
-                          'lfcc_cls_w05': 'lfcc_cls',
-                          'lfcc_cls_w05_kd': 'lfcc_cls_kd'}.get(c.method,
+        assert parent == {'lfcc_nocls_w1': 'lfcc_nocls',
+                          'lfcc_kd_w1': 'lfcc_kd',
+                          'lfcc_kd_nocls_w1': 'lfcc_kd_w1'}.get(c.method,
                                                                 'lfcc')
         assert f"_base_ = './{parent}_{c.teacher}_{c.student}_cifar10.py'" \
             in text, c.path
@@ -383,17 +383,20 @@ def test_ablations_change_one_lfcc_choice():
             if (c.teacher, c.student) == ('vit-s', 'res18-w16')
             and c.method != 'scratch'}
     lfcc = cfgs['lfcc']
-    conn = {n: c.get(k) for n, c in lfcc.connectors.items()
-            for k in ('scales',)}
-    assert all(v is None for v in conn.values())  # LFCCConnector defaults
+    # the default: cls token as the 1x1 scale, weight 0.5 (LFCCConnector's
+    # other defaults)
+    for connector in lfcc.connectors.values():
+        assert connector.global_token is True
+        assert connector.get('scales') is None
+    assert {loss.loss_weight for loss in lfcc.distill_losses.values()} == {
+        0.5}
     for method, key, value in (('lfcc_s1', 'scales', (1, )),
                                ('lfcc_s4', 'scales', (4, )),
                                ('lfcc_dct', 'filter', 'dct'),
                                ('lfcc_nonorm', 'norm', False),
                                ('lfcc_d32', 'embed_dim', 32),
                                ('lfcc_s12', 'scales', (1, 2)),
-                               ('lfcc_mlp', 'hidden_dim', 512),
-                               ('lfcc_cls', 'global_token', True)):
+                               ('lfcc_mlp', 'hidden_dim', 512)):
         d = cfgs[method]
         for name, connector in d.connectors.items():
             assert connector[key] == value, (method, name)
@@ -405,7 +408,7 @@ def test_ablations_change_one_lfcc_choice():
                                ('lfcc_sym', 'symmetric', True),
                                ('lfcc_queue', 'queue_size', 1024),
                                ('lfcc_w2', 'loss_weight', 2.0),
-                               ('lfcc_w05', 'loss_weight', 0.5)):
+                               ('lfcc_w1', 'loss_weight', 1.0)):
         d = cfgs[method]
         assert d.connectors == lfcc.connectors, method
         for name, loss in d.distill_losses.items():
@@ -413,23 +416,34 @@ def test_ablations_change_one_lfcc_choice():
             assert {k: v for k, v in loss.items() if k != key} == \
                 {k: v for k, v in lfcc.distill_losses[name].items()
                  if k != key}, (method, name)
-    assert set(cfgs['lfcc_last'].distill_losses) == {'loss_lfcc_last'}
-    assert set(cfgs['lfcc_last'].connectors) == {'s_last', 't_last'}
+    # lfcc_last: lfcc's own last-stage connectors and loss, nothing else
+    # (it once restated them and kept the earlier default's values)
+    assert cfgs['lfcc_last'].connectors == {
+        k: lfcc.connectors[k] for k in ('s_last', 't_last')}
+    assert cfgs['lfcc_last'].distill_losses == {
+        'loss_lfcc_last': lfcc.distill_losses.loss_lfcc_last}
     kd = set(cfgs['lfcc_kd'].distill_losses)
     assert kd == {'loss_lfcc_mid', 'loss_lfcc_last', 'loss_kd'}
-    # lfcc_cls_kd: lfcc_kd with lfcc_cls's connectors
-    assert cfgs['lfcc_cls_kd'].connectors == cfgs['lfcc_cls'].connectors
-    assert cfgs['lfcc_cls_kd'].distill_losses == cfgs['lfcc_kd'].distill_losses
-    # lfcc_cls_w05: lfcc_cls's connectors, lfcc_w05's losses
-    assert cfgs['lfcc_cls_w05'].connectors == cfgs['lfcc_cls'].connectors
-    assert cfgs['lfcc_cls_w05'].distill_losses == \
-        cfgs['lfcc_w05'].distill_losses
-    # lfcc_cls_w05_kd: lfcc_cls_w05 plus lfcc_kd's logit KD
-    w05_kd = cfgs['lfcc_cls_w05_kd']
-    assert w05_kd.connectors == cfgs['lfcc_cls'].connectors
-    assert w05_kd.distill_losses == dict(
-        cfgs['lfcc_w05'].distill_losses,
+    # lfcc_nocls: the connectors without global_token (the class default,
+    # False), exactly the earlier default's, so its rows keep their
+    # fingerprint
+    nocls = cfgs['lfcc_nocls']
+    for name, connector in nocls.connectors.items():
+        assert 'global_token' not in connector, name
+        assert dict(connector, global_token=True) == lfcc.connectors[name]
+    assert nocls.distill_losses == lfcc.distill_losses
+    # lfcc_nocls_w1: lfcc_nocls's connectors, lfcc_w1's losses
+    assert cfgs['lfcc_nocls_w1'].connectors == nocls.connectors
+    assert cfgs['lfcc_nocls_w1'].distill_losses == \
+        cfgs['lfcc_w1'].distill_losses
+    # lfcc_kd_w1 / lfcc_kd_nocls_w1: the same two steps from lfcc_kd
+    kd_w1 = cfgs['lfcc_kd_w1']
+    assert kd_w1.connectors == lfcc.connectors
+    assert kd_w1.distill_losses == dict(
+        cfgs['lfcc_w1'].distill_losses,
         loss_kd=cfgs['lfcc_kd'].distill_losses.loss_kd)
+    assert cfgs['lfcc_kd_nocls_w1'].connectors == nocls.connectors
+    assert cfgs['lfcc_kd_nocls_w1'].distill_losses == kd_w1.distill_losses
 
 
 def test_teachers_get_the_larger_budget():

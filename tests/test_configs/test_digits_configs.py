@@ -109,10 +109,11 @@ def test_methods_differ_only_in_the_distiller():
                                     else 'logits'], key
     assert {k: (v.type, v.tau, v.loss_weight)
             for k, v in d.distill_losses.items() if k != 'loss_kd'} == {
-                'loss_lfcc_mid': ('LFCCLoss', 0.1, 1.0),
-                'loss_lfcc_last': ('LFCCLoss', 0.1, 1.0)}
+                'loss_lfcc_mid': ('LFCCLoss', 0.1, 0.5),
+                'loss_lfcc_last': ('LFCCLoss', 0.1, 0.5)}
     assert all(c.get('embed_dim', 128) == 128 and
                tuple(c.get('scales', (1, 2, 4))) == (1, 2, 4)
+               and c.global_token is True
                for c in d.connectors.values())
 
 

@@ -21,11 +21,18 @@ model = dict(
             last=dict(type='ModuleOutputs', source='backbone.layer4')),
         connectors=dict(
             _delete_=True,
-            s_last=dict(type='LFCCConnector', in_channels=96, layout='nlc'),
-            t_last=dict(type='LFCCConnector', in_channels=256)),
+            s_last=dict(
+                type='LFCCConnector',
+                global_token=True,
+                in_channels=96,
+                layout='nlc'),
+            t_last=dict(
+                type='LFCCConnector',
+                global_token=True,
+                in_channels=256)),
         distill_losses=dict(
             _delete_=True,
-            loss_lfcc_last=dict(type='LFCCLoss', tau=0.1, loss_weight=1.0)),
+            loss_lfcc_last=dict(type='LFCCLoss', tau=0.1, loss_weight=0.5)),
         loss_forward_mappings=dict(
             _delete_=True,
             loss_lfcc_last=dict(

@@ -1,6 +1,6 @@
 """lfcc_w2: res18-w32 (CNN) -> vit-t (ViT), CIFAR-10.
 
-LFCC loss weight 2 per stage instead of 1.
+LFCC loss weight 2 per stage instead of 0.5.
 
 Its pair's ``lfcc_res18-w32_vit-t_cifar10.py`` with the
 change of ``_base_/methods/lfcc_w2.py`` (models and teacher weights

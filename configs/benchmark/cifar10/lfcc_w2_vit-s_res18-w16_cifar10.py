@@ -1,6 +1,6 @@
 """lfcc_w2: vit-s (ViT) -> res18-w16 (CNN), CIFAR-10.
 
-LFCC loss weight 2 per stage instead of 1.
+LFCC loss weight 2 per stage instead of 0.5.
 
 Its pair's ``lfcc_vit-s_res18-w16_cifar10.py`` with the
 change of ``_base_/methods/lfcc_w2.py`` (models and teacher weights

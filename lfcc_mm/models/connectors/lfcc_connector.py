@@ -41,7 +41,10 @@ class LFCCConnector(LayoutConnector):
     ``global_token=True`` makes the ``1x1`` scale of a feature with a cls
     token read that token instead of the mean of the patch tokens: a ViT
     classifies from its cls token, so its patch tokens may hold less of what
-    it knows (our hypothesis for the ViT-teacher pairs of the benchmark).
+    it knows. It is off here (the class keeps the plain reading) and on in
+    every shipped LFCC config (``configs/_base_/methods/
+    lfcc_two_stages.py``), where the CIFAR-10 benchmark's ablation
+    ``lfcc_nocls`` measures it.
 
     Args:
         in_channels (int): Channels ``C`` of the recorded feature.

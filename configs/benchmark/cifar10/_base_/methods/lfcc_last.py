@@ -1,6 +1,8 @@
 """lfcc_last (ablation): LFCC on the last tapped stage only (no ``mid``).
 
-``lfcc - lfcc_last`` is what distilling a second, earlier stage adds.
+``lfcc - lfcc_last`` is what distilling a second, earlier stage adds. The
+``last`` connectors and loss are ``lfcc``'s own (read from the base, so
+they follow the default).
 """
 _base_ = ['./lfcc.py']
 
@@ -12,11 +14,12 @@ model = dict(
             _delete_=True, last=dict(type='ModuleOutputs')),
         connectors=dict(
             _delete_=True,
-            s_last=dict(type='LFCCConnector'),
-            t_last=dict(type='LFCCConnector')),
+            s_last=_base_.model.distiller.connectors.s_last,
+            t_last=_base_.model.distiller.connectors.t_last),
         distill_losses=dict(
             _delete_=True,
-            loss_lfcc_last=dict(type='LFCCLoss', tau=0.1, loss_weight=1.0)),
+            loss_lfcc_last=_base_.model.distiller.distill_losses.
+            loss_lfcc_last),
         loss_forward_mappings=dict(
             _delete_=True,
             loss_lfcc_last=dict(

@@ -1,4 +1,4 @@
-"""lfcc_mlp (candidate): a two-layer MLP projector (hidden width 512).
+"""lfcc_mlp (ablation): a two-layer MLP projector (hidden width 512).
 
 Each scale's projection into the compact space is ``Linear -> GELU ->
 Linear`` (SimCLR's projection head) instead of one linear layer, on both

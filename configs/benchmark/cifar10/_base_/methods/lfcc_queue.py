@@ -1,4 +1,4 @@
-"""lfcc_queue (candidate): 1,024 past teacher embeddings as extra negatives.
+"""lfcc_queue (ablation): 1,024 past teacher embeddings as extra negatives.
 
 ``LFCCLoss(queue_size=1024)``: each student sample contrasts its teacher
 sample against the batch's 63 others plus the teacher embeddings of the

@@ -1,4 +1,4 @@
-"""lfcc_s12 (candidate): scales ``(1, 2)``, without the 4x4 scale.
+"""lfcc_s12 (ablation): scales ``(1, 2)``, without the 4x4 scale.
 
 The finest scale alone (``lfcc_s4``) was the worst ablation on every pair;
 this keeps the multi-scale idea with the two lowest-frequency grids only.

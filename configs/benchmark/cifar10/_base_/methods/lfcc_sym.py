@@ -1,4 +1,4 @@
-"""lfcc_sym (candidate): symmetric InfoNCE (student->teacher and back).
+"""lfcc_sym (ablation): symmetric InfoNCE (student->teacher and back).
 
 Each teacher sample must also pick its own student among the batch's
 students; the two directions are averaged (``LFCCLoss(symmetric=True)``).

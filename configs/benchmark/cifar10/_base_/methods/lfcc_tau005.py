@@ -1,4 +1,4 @@
-"""lfcc_tau005 (candidate): InfoNCE temperature 0.05 instead of 0.1.
+"""lfcc_tau005 (ablation): InfoNCE temperature 0.05 instead of 0.1.
 
 A sharper contrast: the hardest negatives of the batch weigh more. A softer
 one (``lfcc_tau05``) was worse on every pair.

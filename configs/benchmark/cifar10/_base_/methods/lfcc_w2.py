@@ -1,4 +1,4 @@
-"""lfcc_w2 (candidate): LFCC loss weight 2 per stage instead of 1.
+"""lfcc_w2 (ablation): LFCC loss weight 2 per stage instead of 0.5.
 
 A stronger pull towards the teacher's low frequencies relative to the
 student's cross-entropy.
