@@ -14,29 +14,35 @@ kept). Anything else whose config is gone stops the script.
 
     python results/benchmark_cifar10/drop_renamed_rows.py RESULTS_JSON
 """
-import json
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the checkout's lfcc_mm, installed or not
 
+from lfcc_mm.errors import UserError, read_json  # noqa: E402
 from lfcc_mm.fileio import write_json_atomic  # noqa: E402
 
 
 def main(path: str) -> int:
-    with open(path) as f:
-        data = json.load(f)
-    runs = data['runs']
+    try:
+        data = read_json(path, 'results file')
+    except UserError as err:  # a torn file: one line, nothing written
+        print(f'error: {err}')
+        return 1
+    runs = data.get('runs') if isinstance(data, dict) else None
+    if not isinstance(runs, list):
+        print(f'{path} has no "runs" list: not a kd_bench results file')
+        return 1
     kept, dropped = [], []
     for row in runs:
-        if not row['config'] or (REPO / row['config']).is_file():
+        if not row.get('config') or (REPO / row['config']).is_file():
             kept.append(row)
             continue
-        same = [r for r in runs if r is not row
-                and (r['pair'], r['seed'], r['fingerprint']) ==
-                (row['pair'], row['seed'], row['fingerprint'])
-                and (REPO / r['config']).is_file()]
+        same = [r for r in runs if r is not row and row.get('fingerprint')
+                and (r.get('pair'), r.get('seed'), r.get('fingerprint')) ==
+                (row.get('pair'), row.get('seed'), row['fingerprint'])
+                and r.get('config') and (REPO / r['config']).is_file()]
         if not same:
             print(f'{row["config"]} seed {row["seed"]}: its config is gone '
                   'and no kept row is the same run; nothing written')
