@@ -53,9 +53,17 @@ Shims:
    is stood in for by a module whose ``norm`` imports the real
    ``scipy.stats.norm`` on first use; the stand-in is removed right after,
    so any later ``import scipy.stats`` is the real one.
+8. Also a cost: ``Config.pretty_text`` formats the whole config with yapf
+   (0.3 to 1 s a call here), and a Runner asks for it several times with the
+   same text: at start (the log, the runtime-info hook, the dumped config,
+   the visualizer) and at **every checkpoint save** (``meta['cfg']``).
+   mmengine's ``FormatCode`` is a pure function of the text and the style, so
+   it is memoized (:func:`format_code_once`, a few recent texts); every
+   output is yapf's own.
 """
 from __future__ import annotations
 
+import functools
 import sys
 import types
 import warnings
@@ -67,6 +75,8 @@ _MAPPING_MODULE = 'mmrazor.structures.quantization.backend_config.mapping'
 _PREDICTOR_MODULE = 'mmrazor.models.task_modules.predictor'
 _OFD_MODULE = 'mmrazor.models.distillers.ofd_distiller'
 _applied: Dict[str, bool] = {}
+#: Shim 8: how many formatted config texts are remembered.
+_FORMATTED_TEXTS = 16
 
 
 def _shim_fuser_method_mappings() -> bool:
@@ -221,6 +231,44 @@ def _shim_lazy_scipy_norm() -> bool:
 HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
 
 
+def _shim_format_config_text_once() -> bool:
+    """Shim 8: yapf formats a config text once, not at every save.
+
+    Returns:
+        bool: Whether ``mmengine.config.config.FormatCode`` was replaced.
+    """
+    import mmengine.config.config as config_module
+    format_code = config_module.FormatCode
+    if getattr(format_code, '_lfcc_once', False):
+        return False
+
+    @functools.lru_cache(maxsize=_FORMATTED_TEXTS)
+    def formatted(text: str, style: tuple, verify: bool) -> tuple:
+        kwargs = dict(verify=True) if verify else {}
+        return format_code(text, style_config=dict(style), **kwargs)
+
+    def format_code_once(unformatted_source: str, style_config: Any = None,
+                         **kwargs: Any) -> Any:
+        """``FormatCode`` of mmengine's calls, memoized; others as they are.
+
+        Returns:
+            tuple: ``(formatted text, changed)``, as yapf's ``FormatCode``.
+        """
+        if (not isinstance(style_config, dict) or set(kwargs) - {'verify'}
+                or not all(isinstance(v, (str, bool, int))
+                           for v in style_config.values())):
+            return format_code(unformatted_source, style_config=style_config,
+                               **kwargs)
+        return formatted(unformatted_source,
+                         tuple(sorted(style_config.items())),
+                         bool(kwargs.get('verify', False)))
+
+    format_code_once._lfcc_once = True  # type: ignore[attr-defined]
+    format_code_once.cache_info = formatted.cache_info  # type: ignore
+    config_module.FormatCode = format_code_once
+    return True
+
+
 def history_buffer_getattr(obj: Any, name: str) -> Any:
     """``getattr`` as an mmengine checkpoint needs it, and nothing more.
 
@@ -354,6 +402,7 @@ def apply() -> Dict[str, bool]:
             cuda_set_device=_shim_cuda_set_device(),
             lazy_predictor=_shim_lazy_predictor(),
             lazy_scipy_norm=_shim_lazy_scipy_norm(),
+            format_config_text_once=_shim_format_config_text_once(),
         )
     return dict(_applied)
 

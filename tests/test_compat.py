@@ -18,8 +18,40 @@ def test_apply_is_idempotent():
     assert set(first) == {'fuser_method_mappings', 'quantization_mapping',
                           'weights_only_load', 'weights_only_loaders',
                           'cuda_set_device', 'lazy_predictor',
-                          'lazy_scipy_norm'}
+                          'lazy_scipy_norm', 'format_config_text_once'}
     assert compat.apply() == first
+
+
+def test_config_text_is_formatted_once_and_as_yapf_formats_it(monkeypatch):
+    """Shim 8: a Runner's repeated ``pretty_text`` (log, dump, every
+    checkpoint's ``meta['cfg']``) runs yapf once per distinct text, and the
+    text is yapf's own."""
+    import mmengine.config.config as config_module
+    from mmengine.config import Config
+    from yapf.yapflib.yapf_api import FormatCode
+
+    calls = []
+
+    def counted(text, **kwargs):
+        calls.append(text)
+        return FormatCode(text, **kwargs)
+
+    monkeypatch.setattr(config_module, 'FormatCode', counted)
+    assert compat._shim_format_config_text_once()
+    assert not compat._shim_format_config_text_once()  # already memoized
+    cfg = Config(dict(model=dict(type='ToyModel', depth=18,
+                                 widths=[16, 32]), lr=0.1))
+    texts = [cfg.pretty_text for _ in range(3)]
+    assert len(calls) == 1 and len(set(texts)) == 1
+    assert texts[0] == FormatCode(calls[0], style_config=dict(
+        based_on_style='pep8', blank_line_before_nested_class_or_def=True,
+        split_before_expression_after_opening_paren=True))[0]
+    cfg.lr = 0.2  # another config: formatted anew
+    assert 'lr = 0.2' in cfg.pretty_text and len(calls) == 2
+    # a call that is not mmengine's (other arguments) is passed through
+    once = config_module.FormatCode
+    assert once('x=1\n', style_config='pep8') == ('x = 1\n', True)
+    assert len(calls) == 3
 
 
 def test_fuser_helpers_restored_once():
