@@ -147,35 +147,73 @@ def test_jobs_2_gives_the_rows_of_jobs_1(folders, jobs_1_run, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('kind,num_classes', [('cifar10', 10),
-                                              ('cifar100', 100)])
-def test_mmpretrain_cifar_datasets(tmp_path, kind, num_classes):
-    """mmpretrain's CIFAR datasets; ``--teachers auto`` (the default) tests
-    the shipped teacher where it applies (CIFAR-10's 10 classes), loaded
-    strictly, and the student learns from exactly that file."""
+def test_mmpretrain_cifar10_runs_with_the_shipped_teacher(tmp_path):
+    """mmpretrain's CIFAR-10 dataset; ``--teachers auto`` (the default)
+    tests the shipped teacher (CIFAR-10's 10 classes), loaded strictly, and
+    the student learns from exactly that file."""
     import hashlib
-    root = write_fake_cifar(str(tmp_path / kind), kind,
-                            per_class=2 if kind == 'cifar10' else 1)
+    root = write_fake_cifar(str(tmp_path / 'cifar10'), 'cifar10',
+                            per_class=2)
     work = str(tmp_path / 'bench')
     fake = 'custom_imports.imports=[lfcc_mm,fake_cifar]'
-    kd_bench(['--dataset', kind, '--data-root', root, '--work-dir', work,
-              '--pairs', PAIR, '--methods', 'kd'] + QUICK + SMALL + [fake])
+    kd_bench(['--dataset', 'cifar10', '--data-root', root, '--work-dir',
+              work, '--pairs', PAIR, '--methods', 'kd'] + QUICK + SMALL +
+             [fake])
     teacher, student = runs = rows(work)
     assert [r['method'] for r in runs] == ['teacher', 'kd']
-    # CIFAR-100: no shipped teacher fits, so it is trained
-    assert teacher['trained'] is (kind == 'cifar100') and student['trained']
+    assert not teacher['trained'] and student['trained']
     assert teacher['teacher_sha256'] == student['teacher_sha256']
-    if kind == 'cifar10':
-        shipped = 'checkpoints/benchmark/cifar10/vit-s_cifar10.pth'
-        sha = hashlib.sha256(open(osp.join(REPO, shipped), 'rb').read())
-        assert teacher['checkpoint'] == shipped
-        assert teacher['teacher_sha256'] == sha.hexdigest()
-        assert 0 <= teacher['top1'] <= 100
+    shipped = 'checkpoints/benchmark/cifar10/vit-s_cifar10.pth'
+    sha = hashlib.sha256(open(osp.join(REPO, shipped), 'rb').read())
+    assert teacher['checkpoint'] == shipped
+    assert teacher['teacher_sha256'] == sha.hexdigest()
+    assert 0 <= teacher['top1'] <= 100
     ran = _ran_config(student)
-    assert ran.train_dataloader.dataset.type == kind.upper()
-    assert ran.model.architecture.head.num_classes == num_classes
-    assert ran.model.teacher.head.num_classes == num_classes
-    assert teacher['settings']['data']['dataset'] == kind
+    assert ran.train_dataloader.dataset.type == 'CIFAR10'
+    assert ran.model.architecture.head.num_classes == 10
+    assert ran.model.teacher.head.num_classes == 10
+    assert teacher['settings']['data']['dataset'] == 'cifar10'
+
+
+@pytest.mark.parametrize('kind,num_classes,shipped', [
+    ('cifar10', 10, True), ('cifar100', 100, False)])
+def test_teacher_plan_follows_the_dataset(tmp_path, load_tool, kind,
+                                          num_classes, shipped):
+    """``--teachers auto`` plans a test of the shipped CIFAR-10 teacher only
+    where its classes fit; CIFAR-100 trains one for its 100 classes.
+
+    The driver's plan, in-process (the run itself:
+    :func:`test_mmpretrain_cifar10_runs_with_the_shipped_teacher`; a
+    training step on CIFAR-100's pickles: ``tests/test_configs``)."""
+    from lfcc_bench.driver import Benchmark
+    from lfcc_bench.run_config import load_bench_config
+    tool = load_tool('tools/benchmark/kd_bench.py')
+    root = write_fake_cifar(str(tmp_path / kind), kind, per_class=2)
+    argv = ['--dataset', kind, '--data-root', root, '--work-dir',
+            str(tmp_path / 'bench'), '--pairs', PAIR, '--methods', 'kd'
+            ] + QUICK + SMALL
+    args = tool.parse_args(argv)
+    tool.apply_defaults(args)
+    tool.check_args(args)
+    job, = Benchmark(tool.options(args, argv), {}).teacher_jobs(['vit-s'])
+    ckpt = osp.join(REPO, 'checkpoints/benchmark/cifar10/vit-s_cifar10.pth')
+    assert (job.mode, job.spec['load_from']) == (
+        ('test', ckpt) if shipped else ('train', None))
+    assert job.row["trained"] is not shipped
+    cfg = load_bench_config(job.spec['config'], str(tmp_path / 'run'),
+                            **job.spec['load'])
+    assert cfg.train_dataloader.dataset.type == kind.upper()
+    assert cfg.model.head.num_classes == num_classes
+    assert cfg.data_preprocessor.num_classes == num_classes
+    # the student of the pair, on the same data, with that teacher
+    load = dict(job.spec['load'], teacher_ckpt=ckpt)
+    student = load_bench_config(
+        osp.join(REPO, f'configs/benchmark/cifar10/kd_{PAIR}_cifar10.py'),
+        str(tmp_path / 'student'), **load)
+    assert student.train_dataloader.dataset.type == kind.upper()
+    assert student.model.architecture.head.num_classes == num_classes
+    assert student.model.teacher.head.num_classes == num_classes
+    assert not osp.exists(tmp_path / 'bench')  # planned, nothing written
 
 
 @pytest.mark.parametrize('extra,message', [
