@@ -48,6 +48,9 @@ from .worker_process import (lock_run_dir, start_locked_worker,
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: ``--teachers`` choices.
 TEACHER_SOURCES = ('auto', 'train')
+#: Seconds between two looks at the running workers (none is waited for
+#: when one has just ended).
+POLL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -514,7 +517,7 @@ class Benchmark:
                 bar = tqdm(total=1, desc=job.label, position=1 + slot,
                            leave=False, dynamic_ncols=True, disable=None)
                 running[slot] = (job, proc, log, bar)
-            time.sleep(0.5)
+            ended = False
             for slot, (job, proc, log, bar) in list(running.items()):
                 progress = read_progress(job.spec['work_dir'])
                 if progress is not None:
@@ -523,6 +526,7 @@ class Benchmark:
                     bar.refresh()
                 if proc.poll() is None:
                     continue
+                ended = True
                 if log is not None:
                     log.close()
                 bar.close()
@@ -534,6 +538,8 @@ class Benchmark:
                 if error is not None:
                     failed.append((job, error))
                     tqdm.write(f'[bench] FAILED {job.label}: {error}')
+            if running and not ended:  # look again in a moment
+                time.sleep(POLL_S)
 
     def _launch(self, job: Job, slot: int) -> Tuple[subprocess.Popen, Any]:
         """Start the worker of ``job`` on ``slot``.
