@@ -231,44 +231,6 @@ def _shim_lazy_scipy_norm() -> bool:
 HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
 
 
-def _shim_format_config_text_once() -> bool:
-    """Shim 8: yapf formats a config text once, not at every save.
-
-    Returns:
-        bool: Whether ``mmengine.config.config.FormatCode`` was replaced.
-    """
-    import mmengine.config.config as config_module
-    format_code = config_module.FormatCode
-    if getattr(format_code, '_lfcc_once', False):
-        return False
-
-    @functools.lru_cache(maxsize=_FORMATTED_TEXTS)
-    def formatted(text: str, style: tuple, verify: bool) -> tuple:
-        kwargs = dict(verify=True) if verify else {}
-        return format_code(text, style_config=dict(style), **kwargs)
-
-    def format_code_once(unformatted_source: str, style_config: Any = None,
-                         **kwargs: Any) -> Any:
-        """``FormatCode`` of mmengine's calls, memoized; others as they are.
-
-        Returns:
-            tuple: ``(formatted text, changed)``, as yapf's ``FormatCode``.
-        """
-        if (not isinstance(style_config, dict) or set(kwargs) - {'verify'}
-                or not all(isinstance(v, (str, bool, int))
-                           for v in style_config.values())):
-            return format_code(unformatted_source, style_config=style_config,
-                               **kwargs)
-        return formatted(unformatted_source,
-                         tuple(sorted(style_config.items())),
-                         bool(kwargs.get('verify', False)))
-
-    format_code_once._lfcc_once = True  # type: ignore[attr-defined]
-    format_code_once.cache_info = formatted.cache_info  # type: ignore
-    config_module.FormatCode = format_code_once
-    return True
-
-
 def history_buffer_getattr(obj: Any, name: str) -> Any:
     """``getattr`` as an mmengine checkpoint needs it, and nothing more.
 
@@ -379,6 +341,44 @@ def _shim_cuda_set_device() -> bool:
 
     set_device._lfcc_noop = True  # type: ignore[attr-defined]
     torch.cuda.set_device = set_device
+    return True
+
+
+def _shim_format_config_text_once() -> bool:
+    """Shim 8: yapf formats a config text once, not at every save.
+
+    Returns:
+        bool: Whether ``mmengine.config.config.FormatCode`` was replaced.
+    """
+    import mmengine.config.config as config_module
+    format_code = config_module.FormatCode
+    if getattr(format_code, '_lfcc_once', False):
+        return False
+
+    @functools.lru_cache(maxsize=_FORMATTED_TEXTS)
+    def formatted(text: str, style: tuple, verify: bool) -> tuple:
+        kwargs = dict(verify=True) if verify else {}
+        return format_code(text, style_config=dict(style), **kwargs)
+
+    def format_code_once(unformatted_source: str, style_config: Any = None,
+                         **kwargs: Any) -> Any:
+        """``FormatCode`` of mmengine's calls, memoized; others as they are.
+
+        Returns:
+            tuple: ``(formatted text, changed)``, as yapf's ``FormatCode``.
+        """
+        if (not isinstance(style_config, dict) or set(kwargs) - {'verify'}
+                or not all(isinstance(v, (str, bool, int))
+                           for v in style_config.values())):
+            return format_code(unformatted_source, style_config=style_config,
+                               **kwargs)
+        return formatted(unformatted_source,
+                         tuple(sorted(style_config.items())),
+                         bool(kwargs.get('verify', False)))
+
+    format_code_once._lfcc_once = True  # type: ignore[attr-defined]
+    format_code_once.cache_info = formatted.cache_info  # type: ignore
+    config_module.FormatCode = format_code_once
     return True
 
 
