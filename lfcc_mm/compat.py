@@ -377,7 +377,6 @@ def _shim_format_config_text_once() -> bool:
                          bool(kwargs.get('verify', False)))
 
     format_code_once._lfcc_once = True  # type: ignore[attr-defined]
-    format_code_once.cache_info = formatted.cache_info  # type: ignore
     config_module.FormatCode = format_code_once
     return True
 
